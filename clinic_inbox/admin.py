@@ -1,0 +1,147 @@
+"""The Django admin as a manager's tool: find and inspect cases; changes go through services."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from clinic_inbox import services
+from clinic_inbox.exceptions import DomainError
+from clinic_inbox.models import Case, InternalNote, Patient, Reply, TimelineEvent
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class TimelineInline(ReadOnlyInline):
+    model = TimelineEvent
+    fields = [
+        "created_at",
+        "kind",
+        "actor",
+        "from_status",
+        "to_status",
+        "destination",
+        "reason",
+        "next_step",
+        "note",
+    ]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+
+
+class ReplyInline(ReadOnlyInline):
+    model = Reply
+    fields = ["sent_at", "author", "method", "delivery", "body"]
+    readonly_fields = fields
+
+
+class NoteInline(ReadOnlyInline):
+    model = InternalNote
+    fields = ["created_at", "author", "body"]
+    readonly_fields = fields
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "subject",
+        "category",
+        "urgency_tier",
+        "owner_role",
+        "status",
+        "assignee",
+        "red_flag",
+        "received_at",
+        "first_response_due",
+        "is_breached",
+    ]
+    list_filter = [
+        "status",
+        "category",
+        "urgency_tier",
+        "owner_role",
+        "channel",
+        "red_flag",
+        "is_breached",
+        "is_aging",
+        "after_hours",
+    ]
+    search_fields = [
+        "subject",
+        "sender_name",
+        "sender_email",
+        "sender_phone",
+        "external_id",
+        "patient__first_name",
+        "patient__last_name",
+        "patient__mrn",
+    ]
+    list_select_related = ["category", "urgency_tier", "assignee"]
+    date_hierarchy = "received_at"
+    inlines = [TimelineInline, ReplyInline, NoteInline]
+    actions = ["claim_cases"]
+    readonly_fields = [f.name for f in Case._meta.fields] + ["related_cases"]
+    list_per_page = 50
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # New cases come in through intake (channels, or staff logging a call), never here.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="Reference", ordering="pk")
+    def reference(self, obj: Case) -> str:
+        return obj.reference
+
+    @admin.action(description="Claim the selected cases (assign to me)")
+    def claim_cases(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
+        claimed, refused = 0, []
+        for case in queryset:
+            try:
+                services.claim(case, by=request.user)
+                claimed += 1
+            except DomainError as exc:
+                refused.append(f"{case.reference}: {exc.message}")
+        if claimed:
+            self.message_user(request, f"Claimed {claimed} case(s).", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "date_of_birth", "mrn", "phone", "email"]
+    search_fields = ["first_name", "last_name", "mrn", "phone", "email"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "case", "kind", "actor", "from_status", "to_status"]
+    list_filter = ["kind", "to_status"]
+    search_fields = ["case__id", "destination", "reason"]
+    list_select_related = ["case", "actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

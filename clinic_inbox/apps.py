@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ClinicInboxConfig(AppConfig):
+    name = "clinic_inbox"
+    verbose_name = "Cases"

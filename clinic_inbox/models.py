@@ -1,0 +1,297 @@
+"""Cases and what happens to them. State changes go through services.py only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from routing.models import Category, OwnerRole, UrgencyTier
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", "Patient portal"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone or voicemail"
+    WEB_FORM = "web_form", "Web form"
+    FRONT_DESK = "front_desk", "Front desk"
+    API = "api", "API"
+
+
+def case_reference(pk: int) -> str:
+    """The short reference staff and reports use for a case, e.g. C-000123."""
+    return f"C-{pk:06d}"
+
+
+class Patient(models.Model):
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    date_of_birth = models.DateField(null=True, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    email = models.EmailField(blank=True)
+    mrn = models.CharField("MRN", max_length=32, blank=True, help_text="Medical record number.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["mrn"], condition=~Q(mrn=""), name="unique_patient_mrn")
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["email"]),
+            models.Index(fields=["phone"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Case(models.Model):
+    """One patient message and everything the clinic does about it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_REVIEW = "in_review", "In review"
+        WAITING_ON_PATIENT = "waiting_on_patient", "Waiting on patient"
+        WAITING_ON_CLINIC = "waiting_on_clinic", "Waiting on clinic"
+        ROUTED_TO_CLINICAL = "routed_to_clinical", "Routed to clinical"
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Completed"
+        CLOSED_NO_RESPONSE = "closed_no_response", "Closed, no response"
+        ESCALATED = "escalated", "Escalated"
+
+    RESOLVED_STATUSES = (Status.COMPLETED, Status.CLOSED_NO_RESPONSE)
+
+    # Who wrote: a matched patient, or only the contact details the sender gave.
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    sender_name = models.CharField(max_length=160, blank=True)
+    sender_email = models.EmailField(blank=True)
+    sender_phone = models.CharField(max_length=32, blank=True)
+
+    # The message as received.
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    external_id = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The channel's own id (Message-ID, portal id); repeats are ignored.",
+    )
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField(blank=True)
+    topic = models.CharField(
+        max_length=48, blank=True, help_text="Topic the sender picked, if any: a hint only."
+    )
+
+    # Routing.
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, to_field="slug", related_name="cases"
+    )
+    urgency_tier = models.ForeignKey(
+        UrgencyTier, on_delete=models.PROTECT, to_field="slug", related_name="cases"
+    )
+    owner_role = models.CharField(max_length=32, choices=OwnerRole.choices)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
+    red_flag = models.BooleanField(default=False)
+    red_flag_reasons = models.JSONField(default=list, blank=True)
+    after_hours = models.BooleanField(
+        default=False, help_text="Received while the clinic was closed."
+    )
+
+    # The response clock.
+    received_at = models.DateTimeField()
+    first_response_due = models.DateTimeField()
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    clock_paused_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set while waiting on the patient."
+    )
+    paused_business_time = models.DurationField(
+        default=timedelta(0), help_text="Business time spent waiting on the patient so far."
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    is_breached = models.BooleanField(default=False)
+    breached_at = models.DateTimeField(null=True, blank=True)
+    is_aging = models.BooleanField(
+        default=False, help_text="Still unresolved one business day after receipt."
+    )
+    aging_flagged_at = models.DateTimeField(null=True, blank=True)
+
+    # What happens next, kept current by every handoff.
+    next_step = models.CharField(max_length=255, blank=True)
+    next_step_role = models.CharField(max_length=32, choices=OwnerRole.choices, blank=True)
+    outcome = models.CharField(max_length=255, blank=True)
+
+    related_cases = models.ManyToManyField("self", blank=True, symmetrical=True)
+    repeat_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="repeats"
+    )
+
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped by every change; stale forms are refused."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["first_response_due"]
+        permissions = [
+            ("reply_clinical", "Can reply on clinical questions and red-flag cases"),
+            ("clear_red_flag", "Can clear a red flag"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~Q(external_id=""),
+                name="unique_external_id_per_channel",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["owner_role", "first_response_due"],
+                condition=~Q(status__in=["completed", "closed_no_response"]),
+                name="case_open_by_role_due",
+            ),
+            models.Index(
+                fields=["first_response_due"],
+                condition=Q(is_breached=False, first_responded_at__isnull=True),
+                name="case_unanswered_due",
+            ),
+            models.Index(fields=["received_at"]),
+            models.Index(fields=["assignee", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.subject or '(no subject)'}"
+
+    @property
+    def reference(self) -> str:
+        return case_reference(self.pk) if self.pk else "C-new"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status in self.RESOLVED_STATUSES
+
+    @property
+    def is_clinical(self) -> bool:
+        """A case behind the safety boundary: only clinical staff may answer it."""
+        return self.red_flag or self.category_id == Category.CLINICAL_QUESTION
+
+    @property
+    def reply_address(self) -> str:
+        """Where an emailed reply goes: the sender's address, else the patient's."""
+        return self.sender_email or (self.patient.email if self.patient_id else "")
+
+    @property
+    def sender_display(self) -> str:
+        if self.patient_id:
+            return str(self.patient)
+        return self.sender_name or self.sender_email or self.sender_phone or "Unknown sender"
+
+
+class TimelineEvent(models.Model):
+    """Append-only history of a case: every change writes one, in the same transaction."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", "Received"
+        ROUTED = "routed", "Routed"
+        CLAIMED = "claimed", "Claimed"
+        ASSIGNED = "assigned", "Assigned"
+        STATUS_CHANGED = "status_changed", "Status changed"
+        ESCALATED = "escalated", "Escalated"
+        ROUTED_TO_CLINICAL = "routed_to_clinical", "Routed to clinical"
+        RECATEGORISED = "recategorised", "Recategorised"
+        REPLIED = "replied", "Replied"
+        NOTE_ADDED = "note_added", "Note added"
+        DUPLICATE_IGNORED = "duplicate_ignored", "Duplicate ignored"
+        BREACHED = "breached", "Response deadline missed"
+        AGING = "aging", "Unresolved after one business day"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the system (intake, sweeps).",
+    )
+    from_status = models.CharField(max_length=24, choices=Case.Status.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=Case.Status.choices, blank=True)
+    note = models.TextField(blank=True)
+    destination = models.CharField(max_length=160, blank=True)
+    reason = models.TextField(blank=True)
+    next_step = models.CharField(max_length=255, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Timeline events are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("Timeline events are append-only and cannot be deleted.")
+
+
+class Reply(models.Model):
+    """Text sent to the patient (or, for phone cases, the call-back made)."""
+
+    class Method(models.TextChoices):
+        EMAIL = "email", "Email"
+        PORTAL = "portal", "Portal message"
+        PHONE_CALL = "phone_call", "Phone call-back"
+
+    class Delivery(models.TextChoices):
+        PENDING = "pending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        NOT_APPLICABLE = "not_applicable", "Not sent by the app"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=16, choices=Method.choices)
+    body = models.TextField()
+    sent_at = models.DateTimeField()
+    delivery = models.CharField(max_length=16, choices=Delivery.choices)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivery_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} on {self.case.reference}"
+
+
+class InternalNote(models.Model):
+    """Staff-only note on a case; never sent to the patient."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.case.reference}"

@@ -1,0 +1,33 @@
+"""Role predicates shared by services and views. A role is a Django group of the same name."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from routing.models import OwnerRole
+
+ROLE_NAMES = frozenset(OwnerRole.values)
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser | None) -> frozenset[str]:
+    """The staff roles `user` holds, cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_clinic_roles", None)
+    if cached is None:
+        names = user.groups.filter(name__in=ROLE_NAMES).values_list("name", flat=True)
+        cached = frozenset(names)
+        user._clinic_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def is_staff_member(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    return bool(user_roles(user))
+
+
+def is_clinical(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    return OwnerRole.CLINICAL in user_roles(user)
+
+
+def is_office_manager(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    return OwnerRole.OFFICE_MANAGER in user_roles(user)

@@ -1,0 +1,55 @@
+"""Reads for the staff UI. `visible_cases` is the one place that decides what a user may see."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from clinic_inbox.models import Case, case_reference
+from clinic_inbox.permissions import user_roles
+from routing.engine import InboundMessage
+from routing.models import OwnerRole
+
+
+def visible_cases(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
+    """Cases `user` may list and open: office managers see all, others their roles' queues
+    and whatever is assigned to them; a user without a role sees nothing."""
+    roles = user_roles(user)
+    cases = Case.objects.all()
+    if OwnerRole.OFFICE_MANAGER in roles:
+        return cases
+    if not roles:
+        return cases.none()
+    return cases.filter(Q(owner_role__in=roles) | Q(assignee=user))
+
+
+def open_counts_by_role(user: AbstractBaseUser | AnonymousUser) -> dict[str, int]:
+    """Open (unresolved) cases per owner role among those `user` may see, in one query."""
+    rows = (
+        visible_cases(user)
+        .exclude(status__in=Case.RESOLVED_STATUSES)
+        .values("owner_role")
+        .annotate(n=Count("pk"))
+    )
+    return {row["owner_role"]: row["n"] for row in rows}
+
+
+def recent_messages(*, days: int = 7, limit: int = 5000) -> list[tuple[str, InboundMessage]]:
+    """(case reference, message as received) for cases received in the last `days` days,
+    newest first: the sample the routing-rule preview runs over."""
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        Case.objects.filter(received_at__gte=since)
+        .order_by("-received_at")
+        .values_list("pk", "channel", "subject", "body", "topic")[:limit]
+    )
+    return [
+        (
+            case_reference(pk),
+            InboundMessage(channel=channel, subject=subject, body=body, topic=topic),
+        )
+        for pk, channel, subject, body, topic in rows
+    ]

@@ -1,0 +1,28 @@
+"""Every write to a case. Each function takes the actor, runs in one transaction and
+appends its timeline event in that same transaction."""
+
+from clinic_inbox.services.intake import IntakeResult, receive_message
+from clinic_inbox.services.messages import add_note, deliver_reply, mark_reply_failed, reply
+from clinic_inbox.services.recategorise import recategorise
+from clinic_inbox.services.workflow import (
+    assign,
+    claim,
+    escalate,
+    route_to_clinical,
+    transition,
+)
+
+__all__ = [
+    "IntakeResult",
+    "add_note",
+    "assign",
+    "claim",
+    "deliver_reply",
+    "escalate",
+    "mark_reply_failed",
+    "recategorise",
+    "receive_message",
+    "reply",
+    "route_to_clinical",
+    "transition",
+]

@@ -1,0 +1,34 @@
+"""Celery tasks for cases: thin wrappers that call one service."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from celery import shared_task
+
+from clinic_inbox import services
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=TRANSIENT_EMAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=6,
+)
+def send_reply_email_task(self, reply_id: int) -> bool:  # type: ignore[no-untyped-def]
+    """Email one reply to the patient; retried with backoff while the mail server is away."""
+    try:
+        return services.deliver_reply(reply_id)
+    except TRANSIENT_EMAIL_ERRORS as exc:
+        if self.request.retries >= self.max_retries:
+            logger.error("reply email failed for good", extra={"reply_id": reply_id})
+            services.mark_reply_failed(reply_id, f"{type(exc).__name__}: {exc}")
+            return False
+        raise

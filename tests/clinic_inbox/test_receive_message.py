@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import DatabaseError
+
+from clinic_inbox import services
+from clinic_inbox.exceptions import InvalidMessage
+from clinic_inbox.models import Case, TimelineEvent
+
+pytestmark = pytest.mark.django_db
+
+MONDAY_10AM = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)  # 10:00 in New York
+
+
+def receive(**overrides: object) -> services.IntakeResult:
+    fields = {
+        "channel": "portal",
+        "subject": "Reschedule my appointment",
+        "body": "Hi, I need to move my appointment on Thursday to next week please.",
+        "sender_name": "Renata Farkas",
+        "received_at": MONDAY_10AM,
+    } | overrides
+    return services.receive_message(**fields)  # type: ignore[arg-type]
+
+
+def test_message_becomes_a_routed_case_with_a_deadline_and_two_events() -> None:
+    result = receive()
+
+    case = result.case
+    assert result.created is True
+    assert case.status == Case.Status.NEW
+    assert case.category_id == "reschedule_cancel"
+    assert case.owner_role == "virtual_assistant"
+    assert case.first_response_due > case.received_at
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert kinds == [TimelineEvent.Kind.RECEIVED, TimelineEvent.Kind.ROUTED]
+    routed = case.events.get(kind=TimelineEvent.Kind.ROUTED)
+    assert routed.details["category"] == "reschedule_cancel"
+    assert routed.details["first_response_due"] == case.first_response_due.isoformat()
+
+
+def test_same_external_id_twice_gives_one_case() -> None:
+    first = receive(external_id="portal-msg-881")
+    second = receive(external_id="portal-msg-881", body="a retried delivery")
+
+    assert second.created is False
+    assert second.case.pk == first.case.pk
+    assert Case.objects.count() == 1
+
+
+def test_same_external_id_on_another_channel_is_another_case() -> None:
+    receive(channel="portal", external_id="42")
+    receive(channel="email", external_id="42")
+
+    assert Case.objects.count() == 2
+
+
+def test_unknown_channel_is_a_clear_error() -> None:
+    with pytest.raises(InvalidMessage, match="Unknown channel 'fax'"):
+        receive(channel="fax")
+    assert not Case.objects.exists()
+
+
+def test_empty_message_still_becomes_a_case_for_triage() -> None:
+    case = receive(subject="", body="").case
+
+    assert case.pk is not None
+    assert case.category_id == "needs_triage"
+
+
+def test_nul_bytes_from_broken_encodings_are_dropped_not_the_message() -> None:
+    case = receive(subject="Bill\x00ing", body="Why was I charged\x00 twice?").case
+
+    case.refresh_from_db()
+    assert case.subject == "Billing"
+    assert case.body == "Why was I charged twice?"
+
+
+def test_over_long_subject_is_kept_whole_in_the_body() -> None:
+    subject = "refill " * 100
+    case = receive(subject=subject, body="thanks").case
+
+    assert len(case.subject) == 255
+    assert case.body.startswith("Subject: refill refill")
+    assert case.body.endswith("thanks")
+
+
+def test_html_in_patient_text_is_stored_verbatim() -> None:
+    body = "<script>alert('x')</script> my portal password doesn't work"
+    case = receive(body=body).case
+
+    case.refresh_from_db()
+    assert case.body == body
+
+
+def test_failure_while_writing_events_leaves_no_case(monkeypatch) -> None:
+    def broken_event(*args: object, **kwargs: object) -> None:
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr("clinic_inbox.services.intake.record_event", broken_event)
+    with pytest.raises(DatabaseError):
+        receive()
+
+    assert not Case.objects.exists()
