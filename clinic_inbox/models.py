@@ -113,6 +113,9 @@ class Case(models.Model):
     received_at = models.DateTimeField()
     first_response_due = models.DateTimeField()
     first_responded_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the automatic acknowledgement was emailed."
+    )
     clock_paused_at = models.DateTimeField(
         null=True, blank=True, help_text="Set while waiting on the patient."
     )
@@ -212,6 +215,7 @@ class TimelineEvent(models.Model):
         ROUTED_TO_CLINICAL = "routed_to_clinical", "Routed to clinical"
         RECATEGORISED = "recategorised", "Recategorised"
         REPLIED = "replied", "Replied"
+        ACKNOWLEDGED = "acknowledged", "Acknowledgement sent"
         NOTE_ADDED = "note_added", "Note added"
         DUPLICATE_IGNORED = "duplicate_ignored", "Duplicate ignored"
         BREACHED = "breached", "Response deadline missed"

@@ -32,3 +32,16 @@ def send_reply_email_task(self, reply_id: int) -> bool:  # type: ignore[no-untyp
             services.mark_reply_failed(reply_id, f"{type(exc).__name__}: {exc}")
             return False
         raise
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=TRANSIENT_EMAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=6,
+)
+def send_acknowledgement_task(self, case_id: int) -> bool:  # type: ignore[no-untyped-def]
+    """Email a sender the acknowledgement for their new case; retried while mail is away."""
+    return services.acknowledge(case_id)

@@ -63,6 +63,9 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CLINIC_NAME = env.str("CLINIC_NAME", default="Riverside Family Clinic")
+CLINIC_PHONE = env.str("CLINIC_PHONE", default="555-0100")
+# Email senders get an automatic acknowledgement with the expected response time.
+PATIENT_ACKNOWLEDGEMENTS = env_bool("PATIENT_ACKNOWLEDGEMENTS", default=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

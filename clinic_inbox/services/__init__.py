@@ -1,6 +1,7 @@
 """Every write to a case. Each function takes the actor, runs in one transaction and
 appends its timeline event in that same transaction."""
 
+from clinic_inbox.services.acknowledge import acknowledge
 from clinic_inbox.services.intake import IntakeResult, receive_message
 from clinic_inbox.services.messages import add_note, deliver_reply, mark_reply_failed, reply
 from clinic_inbox.services.recategorise import recategorise
@@ -14,6 +15,7 @@ from clinic_inbox.services.workflow import (
 
 __all__ = [
     "IntakeResult",
+    "acknowledge",
     "add_note",
     "assign",
     "claim",

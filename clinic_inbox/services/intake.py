@@ -9,12 +9,13 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from routing.engine import InboundMessage
 
 from clinic_inbox.exceptions import InvalidMessage
 from clinic_inbox.models import Case, Channel, Patient, TimelineEvent
 from clinic_inbox.services._common import record_event
+from clinic_inbox.services.acknowledge import wants_acknowledgement
 from routing import selectors as routing_selectors
+from routing.engine import InboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,10 @@ def receive_message(
         case = Case.objects.get(channel=channel, external_id=external_id)
         return IntakeResult(case, created=False)
     logger.info("case received", extra={"case_id": case.pk, "channel": channel})
+    if wants_acknowledgement(case):
+        from clinic_inbox.tasks import send_acknowledgement_task
+
+        transaction.on_commit(lambda: send_acknowledgement_task.delay(case.pk))
     return IntakeResult(case, created=True)
 
 
