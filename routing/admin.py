@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from routing.engine import CHANNELS, validate_regex
+from routing.engine import CHANNELS, NEEDS_TRIAGE, validate_regex
 from routing.models import (
     BusinessCalendar,
     Category,
@@ -108,6 +108,13 @@ class RoutingRuleForm(forms.ModelForm):
             "any_terms": forms.Textarea(attrs={"rows": 6}),
             "all_terms": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Unrecognised messages land in needs_triage by themselves; rules never send them there.
+        for name in ("when_category", "set_category"):
+            field = self.fields[name]
+            field.queryset = field.queryset.exclude(slug=NEEDS_TRIAGE)
 
     def clean_regex(self) -> str:
         pattern = self.cleaned_data.get("regex", "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -213,10 +214,13 @@ class RoutingRule(models.Model):
         default=list, blank=True, help_text="Only messages from these channels; none = any."
     )
     any_terms = models.TextField(
-        blank=True, help_text="One word or phrase per line; the rule matches if any appears."
+        blank=True,
+        help_text="One word or phrase per line; the rule matches if any appears. Case and "
+        "accents are ignored. A trailing * matches any ending (resched*), a lone * skips up to "
+        "three words (throat * tight), apostrophes are optional.",
     )
     all_terms = models.TextField(
-        blank=True, help_text="One word or phrase per line; all must appear."
+        blank=True, help_text="One word or phrase per line; all must appear (same syntax)."
     )
     regex = models.CharField(
         "regular expression",
@@ -250,7 +254,7 @@ class RoutingRule(models.Model):
     stop = models.BooleanField(default=False, help_text="Run no later rules when this matches.")
     skip_negated = models.BooleanField(
         default=False,
-        help_text="Ignore terms the patient negates (\"no fever\") or only names in a form, "
+        help_text='Ignore terms the patient negates ("no fever") or only names in a form, '
         "a bill or past history, as the red-flag safety net does.",
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -260,6 +264,14 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The engine must be able to compile the rule, or every message would fail to route.
+        from routing.selectors import rule_problem
+
+        problem = rule_problem(self)
+        if problem:
+            raise ValidationError(f"This rule cannot be used: {problem}.")
 
 
 class RedFlagTerm(models.Model):

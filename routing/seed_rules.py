@@ -54,6 +54,21 @@ _REMINDER_WITHOUT_CHANGE = (
     r".*\b(?:reminder|recordatorio)\b"
 )
 
+# "Can I swim with the stitches?", "should I keep wearing the brace?": asks what the patient
+# may do while being treated, which only clinical staff can answer.
+_TREATMENT_QUESTION = (
+    r"\b(?:can|could|may|should|do|does|is it (?:ok|okay|safe|fine|alright)(?: for me)? to"
+    r"|when can|still need to|keep)\b[^.?!\n]{0,40}?\b(?:exercis\w*|work ?out|lift\w*"
+    r"|running|swim\w*|shower\w*|bathe|driv\w*|fly|flying|sports?|brace|cast|splint|crutches"
+    r"|wear\w* (?:\w+ )?(?:brace|boot|sling|cast|splint|compression|monitor|patch)"
+    r"|go back to (?:work|school|lifting|the gym|sports?))\b"
+)
+_TREATMENT_QUESTION_ES = (
+    r"\b(?:puedo|puede|podemos|debo|debe)\b[^.?!\n]{0,40}?\b(?:hacer (?:deporte|ejercicio)"
+    r"|banarme|banarse|ducharme|manejar|nadar|volar|regresar a trabajar|usar el yeso"
+    r"|con el yeso)"
+)
+
 _TODAY_AND_CANNOT_CONNECT = (
     r"(?s)^(?=.*\b(?:today|tonight|right now|now|asap|in \d+ min\w*|hoy|ahora)\b)"
     r"(?=.*(?:\b(?:can'?t|cannot|unable to|won'?t|doesn'?t|does not|not able to|couldn'?t"
@@ -96,7 +111,8 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         id=5, name="Thanks, check-ins and visit follow-up", position=40,
         set_category="post_visit_followup",
         any_terms=(
-            "wanted to say thank*", "say thank*", "say thanks", "thank* * to dr",
+            "wanted to say thank*", "say thank*", "say thanks", "thank you dr", "thanks dr",
+            "thank* * for the visit", "everything went well", "thank* * to dr",
             "thank* * to nurse*", "thank* * to the staff", "thank* * to the team",
             "thank* * to everyone", "good care of me", "thank dr", "grateful", "great visit",
             "great care", "check in", "checking in", "checking on me", "thanks for checking",
@@ -330,11 +346,6 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
         ),
     ),
     RuleSpec(
-        id=31, name="Plain reminder confirmation", position=210,
-        when_category="reschedule_cancel", set_tier="scheduled_batch",
-        any_terms=_CONFIRM_TERMS, regex=_REMINDER_WITHOUT_CHANGE,
-    ),
-    RuleSpec(
         id=27, name="Fever after a procedure", position=300,
         set_category="clinical_question", raise_red_flag=True, skip_negated=True,
         any_terms=(
@@ -386,6 +397,30 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
             r"|doubled|changed|upped) (?:my |the )?(?:dose|dosage|med\w*)\b|\bempece a tomar"
             r"|\bnuevo medicamento|\bcambiaron (?:mi|la) (?:dosis|medicina|medicamento)"
         ),
+    ),    RuleSpec(
+        id=31, name="Plain reminder confirmation", position=210,
+        when_category="reschedule_cancel", set_tier="scheduled_batch",
+        any_terms=_CONFIRM_TERMS, regex=_REMINDER_WITHOUT_CHANGE,
+    ),
+    RuleSpec(
+        id=32, name="Treatment or activity question", position=290,
+        set_category="clinical_question",
+        any_terms=(
+            "exercise", "exercises", "exercising", "work out", "workout", "lift", "lifting",
+            "running", "swim", "swimming", "shower", "bathe", "drive", "driving", "fly",
+            "flying", "sport", "sports", "wear", "wearing", "brace", "cast", "splint",
+            "crutches", "go back",
+        ),
+        regex=_TREATMENT_QUESTION,
+    ),
+    RuleSpec(
+        id=33, name="Pregunta sobre tratamiento o actividad", position=291,
+        set_category="clinical_question",
+        any_terms=(
+            "deporte", "ejercicio", "yeso", "nadar", "manejar", "banarme", "banarse",
+            "ducharme", "volar", "trabajar",
+        ),
+        regex=_TREATMENT_QUESTION_ES,
     ),
 )
 # fmt: on
@@ -449,7 +484,9 @@ _TERM_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("red_flag", "en", (
         "allergic reaction", "anaphyla*", "hives", "swollen lips", "lips * swollen",
         "face * swollen", "swollen face", "swelling * face", "tongue * swollen", "swollen tongue",
-        "throat * swollen", "throat * swelling", "throat * tight", "throat * closing", "epipen",
+        "throat * swollen", "throat * swelling", "swelling * throat", "lips * swelling",
+        "swelling * lips", "lip swelling", "face * swelling", "facial swelling",
+        "tongue * swelling", "swelling * tongue", "throat * tight", "throat * closing", "epipen",
     )),
     ("red_flag", "es", (
         "reaccion alergica", "se me hincho la cara", "cara hinchada", "labios hinchados",
@@ -538,7 +575,8 @@ _TERM_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("clinical", "en", (
         "wound*", "incision", "stitches", "sutures", "bandage*", "dressing change",
         "change * dressing", "blood pressure", "bp reading*", "blood sugar*", "glucose",
-        "results mean", "understand my * results", "understand the results", "explain the results",
+        "results mean", "results normal", "are my results", "are my * results", "thyroid",
+        "understand my * results", "understand the results", "explain the results",
         "question* about my * results", "a1c", "cholesterol", "what do my * results",
         "explain my * results", "abnormal", "is that normal", "is this normal", "is it normal",
     )),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -112,6 +113,15 @@ def _lanes() -> list[Lane]:
         Lane(category=c.slug, tier=c.default_tier_id, owner_role=c.default_owner_role)
         for c in Category.objects.all()
     ]
+
+
+def rule_problem(rule: RoutingRule) -> str | None:
+    """Why the engine would refuse `rule` (saved or not), or None if it compiles."""
+    try:
+        compile_ruleset([replace(rule_spec(rule), active=True)], [], _lanes())
+    except ValueError as exc:
+        return str(exc).split(": ", 1)[-1]
+    return None
 
 
 def _build_ruleset() -> Ruleset:

@@ -56,13 +56,15 @@ def receive_message(
     topic: str = "",
     received_at: datetime | None = None,
     by: AbstractBaseUser | None = None,
+    acknowledge: bool = True,
 ) -> IntakeResult:
     """Turn one inbound message into a routed case with its first-response deadline.
 
     Idempotent per (channel, external_id): a repeat returns the existing case with
     created=False, also when two identical deliveries race. Writes the case and its
     received and routed events in one transaction. `by` is the staff member who logged
-    it (phone, front desk), None for automatic channels.
+    it (phone, front desk), None for automatic channels. With `acknowledge` false (history
+    imports) the sender gets no automatic acknowledgement email.
     """
     if channel not in Channel.values:
         raise InvalidMessage(
@@ -97,7 +99,7 @@ def receive_message(
         case = Case.objects.get(channel=channel, external_id=external_id)
         return IntakeResult(case, created=False)
     logger.info("case received", extra={"case_id": case.pk, "channel": channel})
-    if wants_acknowledgement(case):
+    if acknowledge and wants_acknowledgement(case):
         from clinic_inbox.tasks import send_acknowledgement_task
 
         transaction.on_commit(lambda: send_acknowledgement_task.delay(case.pk))

@@ -91,11 +91,11 @@ def validate_regex(pattern: str) -> str | None:
     return None
 
 
-def _choice_error(spec: RuleSpec) -> str | None:
+def _choice_error(spec: RuleSpec, categories: tuple[str, ...]) -> str | None:
     checks = (
         ("field", spec.field, FIELDS, False),
-        ("when_category", spec.when_category, CATEGORIES, True),
-        ("set_category", spec.set_category, CATEGORIES, True),
+        ("when_category", spec.when_category, categories, True),
+        ("set_category", spec.set_category, categories, True),
         ("set_tier", spec.set_tier, TIERS, True),
         ("set_owner", spec.set_owner, OWNER_ROLES, True),
     )
@@ -108,15 +108,18 @@ def _choice_error(spec: RuleSpec) -> str | None:
     return None
 
 
-def _compile_rule(spec: RuleSpec, phrases: dict[str, Phrase]) -> CompiledRule:
+def _compile_rule(
+    spec: RuleSpec, phrases: dict[str, Phrase], categories: tuple[str, ...]
+) -> CompiledRule:
     def fail(problem: str) -> ValueError:
         return ValueError(f'rule "{spec.name}" (id {spec.id}): {problem}')
 
-    problem = _choice_error(spec)
+    problem = _choice_error(spec, categories)
     if problem:
         raise fail(problem)
-    if not (spec.any_terms or spec.all_terms or spec.regex):
-        raise fail("needs at least one term or a regular expression")
+    # A rule without any condition would match every message: almost surely a mistake.
+    if not (spec.any_terms or spec.all_terms or spec.regex or spec.channels or spec.when_category):
+        raise fail("needs a condition: terms, a regular expression, channels or a category")
     keys: dict[str, list[str]] = {"any": [], "all": []}
     for group, terms in (("any", spec.any_terms), ("all", spec.all_terms)):
         for term in terms:
@@ -161,8 +164,6 @@ def _compile_term(spec: TermSpec, phrases: dict[str, Phrase]) -> CompiledTerm:
 def _lane_table(lanes: Iterable[Lane]) -> dict[str, Lane]:
     table: dict[str, Lane] = {}
     for lane in lanes:
-        if lane.category not in CATEGORIES and lane.category != NEEDS_TRIAGE:
-            raise ValueError(f"lane for unknown category {lane.category!r}")
         if lane.tier not in TIERS or lane.owner_role not in OWNER_ROLES:
             raise ValueError(f"lane {lane.category!r}: unknown tier or owner role")
         table[lane.category] = lane
@@ -179,8 +180,12 @@ def compile_ruleset(
     fails loudly at load time instead of silently misrouting.
     """
     phrases: dict[str, Phrase] = {}
+    lane_table = _lane_table(lanes)
+    # Rules may name any category with a lane (managers add categories in the admin), but
+    # never the needs-triage fallback: that is only where unrecognised messages land.
+    categories = tuple(sorted((set(lane_table) | set(CATEGORIES)) - {NEEDS_TRIAGE}))
     ordered = sorted((r for r in rules if r.active), key=lambda r: (r.position, r.id))
-    compiled_rules = tuple(_compile_rule(spec, phrases) for spec in ordered)
+    compiled_rules = tuple(_compile_rule(spec, phrases, categories) for spec in ordered)
     by_key: dict[str, CompiledTerm] = {}
     # Red flags first, so a phrase listed as both kinds is treated as the more urgent one.
     for spec in sorted((t for t in terms if t.active), key=lambda t: (t.kind != RED_FLAG, t.id)):
@@ -194,7 +199,7 @@ def compile_ruleset(
         rules=compiled_rules,
         terms=MappingProxyType(by_key),
         term_rank=MappingProxyType({key: rank for rank, key in enumerate(by_key)}),
-        lanes=MappingProxyType(_lane_table(lanes)),
+        lanes=MappingProxyType(lane_table),
         index=PhraseIndex(phrases.values()),
         rules_by_key=MappingProxyType({k: tuple(v) for k, v in rules_by_key.items()}),
         ungated_rules=tuple(

@@ -1,9 +1,16 @@
-"""Whether a clinical term mention is a current symptom, or negated / only context.
+"""Whether a clinical term mention is a current concern, or negated / only context.
 
 Clinical safety rule of this module: a mention counts unless a specific, narrow pattern
-explains it away. Every suppression except negation, form answers and clinic boilerplate is
-cancelled when the same sentence also speaks of the present ("today", "still", "I have",
-"now"...), because a missed symptom is far worse than a false alarm.
+explains it away, checked in this order:
+1. negation scoped to the clause and a few words ("no fever", "denies chest pain",
+   "sin fiebre"), or a negated "or" list ("no fever, chills, or cough");
+2. a form field answered no ("Chest pain? No", "seizures - NO");
+3. instructions addressed to the patient ("If you have chest pain, call 911");
+4. context only: a questionnaire naming the symptom, a bill line, a test or service name,
+   an administrative matter ("confused about my bill"), history or a past event.
+The context suppressions (4) never apply when the sentence speaks of the present ("today",
+"still", "I have", "now", "again"...), because a missed symptom is far worse than a false
+alarm.
 """
 
 from __future__ import annotations
@@ -33,14 +40,15 @@ _PSEUDO_NEGATION = re.compile(
     r"|relief|work\w*|feel\w*|been able|able|normal|change\w*|understand\w*|se|sabe\w*|para"
     r"|deja\w*|mejora\w*|puedo|puede|podemos|poder|cede|quita\w*|entiendo)\b"
 )
-# "no fever, chills, or cough": a negated list closed by "or"/"nor" negates every item. A
-# list without "or" ("no fever, chest pain since last night") is not read as negated.
-_LIST_BETWEEN = re.compile(r"(?:\s*[\w'/-]+(?:\s+[\w'/-]+){0,3}\s*,)+\s*(?:(?:or|nor|o|ni)\s+)?")
-_LIST_OR_END = re.compile(r"\b(?:or|nor|o|ni)\s*$")
-_LIST_TAIL = re.compile(
-    r"\s*,\s*(?:[\w'/-]+(?:\s+[\w'/-]+){0,3}\s*,\s*)*(?:or|nor|o|ni)\s+\w"
-    r"|\s*,?\s*(?:or|nor|o|ni)\s+\w"
-)
+# "no fever, chills, or cough", "no he tenido fiebre ni tos": a negated list joined by
+# "or"/"nor" negates each item. A list without "or" ("no fever, chest pain since last
+# night") is not read as negated, and neither is a list in a present-tense sentence.
+_ITEM = r"[\w'/-]+(?:\s+[\w'/-]+){0,3}"
+_JOIN = r"(?:\s*,\s*(?:(?:or|nor|o|ni)\s+)?|\s+(?:or|nor|o|ni)\s+)"
+_LIST_BETWEEN = re.compile(rf"\s*(?:[\w'/-]+\s+){{0,3}}?{_ITEM}(?:{_JOIN}{_ITEM})*{_JOIN}")
+_OR_JOIN_END = re.compile(r"\b(?:or|nor|o|ni)\s+$")
+_OR_JOIN_NEXT = re.compile(rf"(?:\s*,\s*{_ITEM})*\s*,?\s*(?:or|nor|o|ni)\s+\w")
+MAX_LIST_CHARS = 160
 _UNABLE_BEFORE = re.compile(
     r"\b(?:can'?t|cannot|unable|not able|hard to|difficult to|no puedo)\b[^,.;!?\n]*$"
 )
@@ -48,7 +56,8 @@ _FORM_ANSWER_NO = re.compile(
     r"^[^;\n]*?[-:=?]\s*(?:no|none|nope|negative|neg|denies|denied|ninguno|ninguna|nada|niega"
     r"|n/?a)\W*$"
 )
-_SEGMENT_END = re.compile(r"[;\n]")
+# A form answer ends at a line, a semicolon or a full stop ("Chest pain? No. Fainting? No.").
+_SEGMENT_END = re.compile(r"[;\n]|[.!](?=\s|$)")
 _BOILERPLATE_IF = re.compile(r"\bif (?:you|your)\b|\bsi (?:usted|tiene|presenta)\b")
 _BOILERPLATE_ACTION = re.compile(
     r"\b(?:911|988|emergenc\w*|urgent care|nearest er|poison control|urgencias|call us"
@@ -179,8 +188,6 @@ def _negation_cue(ctx: MentionContext, start: int, end: int) -> str | None:
 
 def _list_negation_cue(ctx: MentionContext, start: int, end: int) -> str | None:
     lo, hi = ctx.sentence(start, end)
-    # "no fever, chest pain or shortness of breath since last night" may list what is
-    # present: a list read across commas never hides a mention in a present-tense sentence.
     if _NOW.search(ctx.text, lo, hi):
         return None
     before = ctx.text[lo:start]
@@ -188,9 +195,10 @@ def _list_negation_cue(ctx: MentionContext, start: int, end: int) -> str | None:
     if not cues or not _genuine_cue(before, cues[-1]):
         return None
     between = before[cues[-1].end() :]
-    if not _LIST_BETWEEN.fullmatch(between):
+    if len(between) > MAX_LIST_CHARS or not _LIST_BETWEEN.fullmatch(between):
         return None
-    if _LIST_OR_END.search(between) or _LIST_TAIL.match(ctx.text, end):
+    # The term must sit in the "or" part of the list: right after "or", or followed by it.
+    if _OR_JOIN_END.search(between) or _OR_JOIN_NEXT.match(ctx.text, end, hi):
         return cues[-1].group()
     return None
 

@@ -22,6 +22,7 @@ from .values import (
     InboundMessage,
     Lane,
     RoutingDecision,
+    RuleSpec,
 )
 
 _TRIAGE_LANE = Lane(category=NEEDS_TRIAGE, tier=SAME_DAY, owner_role=TRIAGE_OWNER)
@@ -126,34 +127,42 @@ def _evidence(rule: CompiledRule, scan: _Scan) -> list[str] | None:
     return evidence
 
 
+def _apply_actions(spec: RuleSpec, state: _State) -> list[str]:
+    """Apply a matched rule's actions to `state`; return them described."""
+    actions: list[str] = []
+    if spec.set_category:
+        state.category, state.category_from_rule = spec.set_category, True
+        actions.append(f"category {spec.set_category}")
+    if spec.set_tier:
+        state.tier = spec.set_tier
+        actions.append(f"tier {spec.set_tier}")
+    if spec.set_owner:
+        state.owner = spec.set_owner
+        actions.append(f"owner {spec.set_owner}")
+    if spec.raise_red_flag:
+        state.red_flag_reasons.append(f'rule "{spec.name}" raised a red flag')
+        actions.append("red flag")
+    if spec.stop:
+        actions.append("stop")
+    return actions
+
+
 def _apply_rules(ruleset: Ruleset, scan: _Scan, state: _State) -> None:
+    # Only rules with a term present in the message (or with no term at all) can match;
+    # skipping the rest keeps routing fast however many rules managers add.
     for number in ruleset.candidate_rules(scan.any_keys):
         rule = ruleset.rules[number]
         spec = rule.spec
         if spec.channels and scan.channel not in spec.channels:
             continue
+        # `state.category` holds the topic hint until a rule sets a category.
         if spec.when_category and state.category != spec.when_category:
             continue
         evidence = _evidence(rule, scan)
         if evidence is None:
             continue
         state.matched.append(spec.id)
-        actions: list[str] = []
-        if spec.set_category:
-            state.category, state.category_from_rule = spec.set_category, True
-            actions.append(f"category {spec.set_category}")
-        if spec.set_tier:
-            state.tier = spec.set_tier
-            actions.append(f"tier {spec.set_tier}")
-        if spec.set_owner:
-            state.owner = spec.set_owner
-            actions.append(f"owner {spec.set_owner}")
-        if spec.raise_red_flag:
-            state.red_flag_reasons.append(f'rule "{spec.name}" raised a red flag')
-            actions.append("red flag")
-        if spec.stop:
-            actions.append("stop")
-        done = ", ".join(actions) or "no action"
+        done = ", ".join(_apply_actions(spec, state)) or "no action"
         matched = "; ".join(evidence)
         state.reasons.append(f'rule "{spec.name}" (#{spec.id}) matched {matched}: {done}')
         if spec.stop:
@@ -162,6 +171,8 @@ def _apply_rules(ruleset: Ruleset, scan: _Scan, state: _State) -> None:
 
 def _apply_lane(ruleset: Ruleset, topic: str, state: _State) -> tuple[str, str]:
     """Fill in the category if no rule chose one; return the (tier, owner) before the net."""
+    # Needs triage means no rule recognised the request. A topic the patient picked is kept
+    # as the category (a person confirms it), but the lane is the triage lane.
     if not state.category_from_rule:
         state.needs_triage = True
         state.category = topic or NEEDS_TRIAGE
@@ -205,6 +216,7 @@ def _drop_nested(hits: list[_Hit]) -> list[_Hit]:
     """
     kept: list[_Hit] = []
     for i, hit in enumerate(hits):
+        # `other` covers `hit` if it spans it and is longer (or equal and listed first).
         covered = any(
             j != i
             and other.start <= hit.start
@@ -270,6 +282,8 @@ def _apply_safety_net(hits: list[_Hit], state: _State, tier: str, owner: str) ->
     red = [_describe(hit) for hit in counted if hit.kind == RED_FLAG]
     state.red_flag_reasons[:0] = list(dict.fromkeys(red))
     before = (state.category, tier, owner)
+    # The most safety-critical need decides: a red flag beats any clinical term, which
+    # beats anything the rules chose. An immediate tier is never slowed down.
     if state.red_flag_reasons:
         why = "red flag"
         tier = IMMEDIATE
@@ -294,7 +308,7 @@ def route(message: InboundMessage, ruleset: Ruleset) -> RoutingDecision:
     """
     scan = _Scan(message, ruleset)
     hint = message.topic.strip().casefold()
-    topic = hint if hint in CATEGORIES else ""
+    topic = hint if hint != NEEDS_TRIAGE and (hint in CATEGORIES or hint in ruleset.lanes) else ""
     state = _State(category=topic)
     if topic:
         state.reasons.append(f'topic hint "{topic}" seeds the category')

@@ -99,3 +99,23 @@ def test_staff_without_routing_rights_cannot_preview(client, va):
     response = client.post(reverse("admin:routing_routingrule_preview"), rule_form())
 
     assert response.status_code == 403
+
+
+def test_term_the_engine_cannot_compile_is_refused_on_save(client, manager):
+    client.force_login(manager)
+
+    response = client.post(reverse("admin:routing_routingrule_add"), rule_form(any_terms="ab*"))
+
+    assert response.status_code == 200
+    assert "This rule cannot be used" in response.text
+    assert not RoutingRule.objects.filter(name="Parking complaints").exists()
+
+
+def test_rules_cannot_pick_the_needs_triage_fallback(client, manager):
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("admin:routing_routingrule_add"), rule_form(set_category="needs_triage")
+    )
+
+    assert "Select a valid choice" in response.text
