@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from clinic_inbox.models import Case, case_reference
@@ -53,3 +54,11 @@ def recent_messages(*, days: int = 7, limit: int = 5000) -> list[tuple[str, Inbo
         )
         for pk, channel, subject, body, topic in rows
     ]
+
+
+def get_case_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Case:
+    """The case `pk` if `user` may see it; Http404 otherwise, so no one learns it exists."""
+    return get_object_or_404(
+        visible_cases(user).select_related("patient", "category", "urgency_tier", "assignee"),
+        pk=pk,
+    )

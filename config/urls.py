@@ -1,15 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
-
-from clinic_inbox import views as inbox_views
+from django.urls import include, path
 
 admin.site.site_header = "Clinic Inbox administration"
 admin.site.site_title = "Clinic Inbox"
 admin.site.index_title = "Routing, policies and cases"
 
 urlpatterns = [
-    path("", inbox_views.home, name="home"),
+    path("", include("clinic_inbox.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

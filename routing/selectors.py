@@ -19,7 +19,7 @@ from django.db.models import Count, Max, Model
 from django.utils.module_loading import import_string
 
 from routing import deadlines
-from routing.business_time import Calendar, add_business_time
+from routing.business_time import Calendar, add_business_time, business_time_between
 from routing.engine import (
     InboundMessage,
     Lane,
@@ -229,3 +229,11 @@ def routing_preview(edited: RoutingRule) -> PreviewReport:
     proposed = compile_ruleset(specs, _term_specs(), _lanes())
     messages = import_string(settings.ROUTING_PREVIEW_MESSAGES)()
     return compare_rulesets(messages, current=current, proposed=proposed)
+
+
+def business_time_left(*, due: datetime, at: datetime) -> timedelta:
+    """Open time from `at` until `due`; negative (the open time overdue) once it has passed."""
+    calendar = load_calendar(around=at)
+    if due >= at:
+        return business_time_between(at, due, calendar)
+    return -business_time_between(due, at, calendar)
