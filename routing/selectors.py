@@ -231,9 +231,16 @@ def routing_preview(edited: RoutingRule) -> PreviewReport:
     return compare_rulesets(messages, current=current, proposed=proposed)
 
 
-def business_time_left(*, due: datetime, at: datetime) -> timedelta:
-    """Open time from `at` until `due`; negative (the open time overdue) once it has passed."""
+def time_left_counter(*, at: datetime) -> Callable[[datetime], timedelta]:
+    """A function from a due instant to the open time left at `at` (negative once overdue).
+
+    Loads the calendar once, so a page can label every row without a query per row.
+    """
     calendar = load_calendar(around=at)
-    if due >= at:
-        return business_time_between(at, due, calendar)
-    return -business_time_between(due, at, calendar)
+
+    def time_left(due: datetime) -> timedelta:
+        if due >= at:
+            return business_time_between(at, due, calendar)
+        return -business_time_between(due, at, calendar)
+
+    return time_left

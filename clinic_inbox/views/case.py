@@ -1,4 +1,5 @@
 """Placeholder: being built."""
+
 from django.http import Http404
 
 
@@ -36,4 +37,3 @@ def route_to_clinical(request, **kwargs):
 
 def escalate(request, **kwargs):
     raise Http404
-

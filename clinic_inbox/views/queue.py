@@ -1,4 +1,5 @@
 """Placeholder: being built."""
+
 from django.http import Http404
 
 
@@ -8,4 +9,3 @@ def queue(request, **kwargs):
 
 def bulk_action(request, **kwargs):
     raise Http404
-

@@ -1,17 +1,13 @@
-"""Reads for the staff UI. `visible_cases` is the one place that decides what a user may see."""
+"""Who may see which cases: `visible_cases` is the one place that decides it."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from clinic_inbox.models import Case, case_reference
+from clinic_inbox.models import Case
 from clinic_inbox.permissions import user_roles
-from routing.engine import InboundMessage
 from routing.models import OwnerRole
 
 
@@ -36,24 +32,6 @@ def open_counts_by_role(user: AbstractBaseUser | AnonymousUser) -> dict[str, int
         .annotate(n=Count("pk"))
     )
     return {row["owner_role"]: row["n"] for row in rows}
-
-
-def recent_messages(*, days: int = 7, limit: int = 5000) -> list[tuple[str, InboundMessage]]:
-    """(case reference, message as received) for cases received in the last `days` days,
-    newest first: the sample the routing-rule preview runs over."""
-    since = timezone.now() - timedelta(days=days)
-    rows = (
-        Case.objects.filter(received_at__gte=since)
-        .order_by("-received_at")
-        .values_list("pk", "channel", "subject", "body", "topic")[:limit]
-    )
-    return [
-        (
-            case_reference(pk),
-            InboundMessage(channel=channel, subject=subject, body=body, topic=topic),
-        )
-        for pk, channel, subject, body, topic in rows
-    ]
 
 
 def get_case_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Case:

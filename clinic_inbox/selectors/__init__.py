@@ -1,0 +1,6 @@
+"""Reads for the staff UI, the admin and reports, one module per page or purpose."""
+
+from clinic_inbox.selectors.access import get_case_for_user, open_counts_by_role, visible_cases
+from clinic_inbox.selectors.preview import recent_messages
+
+__all__ = ["get_case_for_user", "open_counts_by_role", "recent_messages", "visible_cases"]
