@@ -13,17 +13,21 @@ logger = logging.getLogger(__name__)
 
 TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 
+# Email to patients: redelivered if a worker dies, retried with backoff while the mail
+# server is away; the services claim each message first, so a retry never sends twice.
+EMAIL_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": TRANSIENT_EMAIL_ERRORS,
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "max_retries": 6,
+}
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=TRANSIENT_EMAIL_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=6,
-)
+
+@shared_task(**EMAIL_TASK)
 def send_reply_email_task(self, reply_id: int) -> bool:  # type: ignore[no-untyped-def]
-    """Email one reply to the patient; retried with backoff while the mail server is away."""
+    """Email one reply to the patient; after the last retry it is marked failed for a call."""
     try:
         return services.deliver_reply(reply_id)
     except TRANSIENT_EMAIL_ERRORS as exc:
@@ -34,14 +38,7 @@ def send_reply_email_task(self, reply_id: int) -> bool:  # type: ignore[no-untyp
         raise
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=TRANSIENT_EMAIL_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=6,
-)
+@shared_task(**EMAIL_TASK)
 def send_acknowledgement_task(self, case_id: int) -> bool:  # type: ignore[no-untyped-def]
-    """Email a sender the acknowledgement for their new case; retried while mail is away."""
+    """Email a sender the acknowledgement for their new case."""
     return services.acknowledge(case_id)
