@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import smtplib
+
 import pytest
 from django.core import mail
 
@@ -114,3 +116,22 @@ def test_note_is_recorded_with_its_event(coordinator) -> None:
 def test_empty_note_is_refused(coordinator) -> None:
     with pytest.raises(MissingRequiredField):
         services.add_note(CaseFactory(), by=coordinator, body="")
+
+
+def test_a_failed_send_stays_pending_for_retry_then_is_marked_failed(
+    va, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.EMAIL_BACKEND = "tests.failing_mail.UnreachableBackend"
+    case = CaseFactory(channel=Channel.EMAIL, sender_email="pat@example.com")
+    with django_capture_on_commit_callbacks(execute=False):
+        answer = services.reply(case, by=va, body="Done.")
+
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        services.deliver_reply(answer.pk)
+    answer.refresh_from_db()
+    assert answer.delivery == Reply.Delivery.PENDING
+
+    services.mark_reply_failed(answer.pk, "SMTPServerDisconnected: gone")
+    answer.refresh_from_db()
+    assert answer.delivery == Reply.Delivery.FAILED
+    assert answer.delivery_error == "SMTPServerDisconnected: gone"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,7 +53,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 
 @pytest.fixture
-def screenshot() -> Iterator[Callable[..., Path]]:
+def screenshot() -> Callable[..., Path]:
     """Save a full-page screenshot under test-artifacts/e2e/ and return its path."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
@@ -62,4 +62,4 @@ def screenshot() -> Iterator[Callable[..., Path]]:
         page.screenshot(path=str(path), full_page=True)
         return path
 
-    yield take
+    return take
