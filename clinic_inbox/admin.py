@@ -8,7 +8,15 @@ from django.http import HttpRequest
 
 from clinic_inbox import services
 from clinic_inbox.exceptions import DomainError
-from clinic_inbox.models import Case, InternalNote, Patient, Reply, TimelineEvent
+from clinic_inbox.models import (
+    Case,
+    InternalNote,
+    Patient,
+    Reply,
+    RoleAssignment,
+    StaffProfile,
+    TimelineEvent,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -130,12 +138,8 @@ class PatientAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "case", "kind", "actor", "from_status", "to_status"]
-    list_filter = ["kind", "to_status"]
-    search_fields = ["case__id", "destination", "reason"]
-    list_select_related = ["case", "actor"]
+class RecordAdmin(admin.ModelAdmin):
+    """A read-only record: what happened stays as it happened."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -145,3 +149,65 @@ class TimelineEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(RecordAdmin):
+    list_display = ["created_at", "case", "kind", "actor", "from_status", "to_status"]
+    list_filter = ["kind", "to_status"]
+    search_fields = ["case__id", "destination", "reason"]
+    list_select_related = ["case", "actor"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Reply)
+class ReplyAdmin(RecordAdmin):
+    list_display = ["sent_at", "case", "author", "method", "delivery", "delivered_at"]
+    list_filter = ["method", "delivery"]
+    search_fields = ["case__id", "author__username"]
+    list_select_related = ["case", "author"]
+    date_hierarchy = "sent_at"
+
+
+@admin.register(InternalNote)
+class InternalNoteAdmin(RecordAdmin):
+    list_display = ["created_at", "case", "author"]
+    search_fields = ["case__id", "author__username"]
+    list_select_related = ["case", "author"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "on_duty", "open_case_limit", "updated_at"]
+    list_editable = ["on_duty", "open_case_limit"]
+    list_filter = ["on_duty"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        # A profile belongs to one person for good; moving it would carry their settings over.
+        return ["user"] if obj is not None else []
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["role", "auto_assign", "last_assigned"]
+    list_editable = ["auto_assign"]
+    fields = ["role", "auto_assign", "last_assigned"]
+    readonly_fields = ["role", "last_assigned"]
+    list_select_related = ["last_assigned"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # One row per owner role, seeded by a migration.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: RoleAssignment, form: object, change: bool
+    ) -> None:
+        # Write only the switch: intake moves `last_assigned` under a row lock meanwhile,
+        # and a full save would put back the value read when this request began.
+        obj.save(update_fields=["auto_assign"])

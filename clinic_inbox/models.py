@@ -299,3 +299,51 @@ class InternalNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note on {self.case.reference}"
+
+
+class StaffProfile(models.Model):
+    """Per-user settings for automatic assignment, kept by office managers in the admin."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    on_duty = models.BooleanField(
+        default=False, help_text="Only staff on duty are given cases automatically."
+    )
+    open_case_limit = models.PositiveIntegerField(
+        default=15,
+        help_text="Automatic assignment skips this person while they hold this many open cases "
+        "(0: never assign automatically). Claiming and manual assignment ignore it.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return f"Staff profile of {self.user}"
+
+
+class RoleAssignment(models.Model):
+    """Whether new cases of one owner role are assigned automatically, and whose turn it is."""
+
+    role = models.CharField(max_length=32, choices=OwnerRole.choices, unique=True)
+    auto_assign = models.BooleanField(
+        default=False,
+        help_text="Give each new case of this role to the next on-duty member below their "
+        "open-case limit, in turn. Cases no one can take stay in the role queue.",
+    )
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who got the last automatic assignment; the next one goes to the person after.",
+    )
+
+    class Meta:
+        ordering = ["role"]
+
+    def __str__(self) -> str:
+        return f"Assignment for {self.get_role_display()}"

@@ -2,6 +2,7 @@
 appends its timeline event in that same transaction."""
 
 from clinic_inbox.services.acknowledge import acknowledge
+from clinic_inbox.services.auto_assign import auto_assign
 from clinic_inbox.services.intake import IntakeResult, receive_message
 from clinic_inbox.services.messages import add_note, deliver_reply, mark_reply_failed, reply
 from clinic_inbox.services.recategorise import recategorise
@@ -18,6 +19,7 @@ __all__ = [
     "acknowledge",
     "add_note",
     "assign",
+    "auto_assign",
     "claim",
     "deliver_reply",
     "escalate",

@@ -14,6 +14,7 @@ from clinic_inbox.exceptions import InvalidMessage
 from clinic_inbox.models import Case, Channel, Patient, TimelineEvent
 from clinic_inbox.services._common import record_event
 from clinic_inbox.services.acknowledge import wants_acknowledgement
+from clinic_inbox.services.auto_assign import auto_assign
 from routing import selectors as routing_selectors
 from routing.engine import InboundMessage
 
@@ -63,8 +64,9 @@ def receive_message(
     Idempotent per (channel, external_id): a repeat returns the existing case with
     created=False, also when two identical deliveries race. Writes the case and its
     received and routed events in one transaction. `by` is the staff member who logged
-    it (phone, front desk), None for automatic channels. With `acknowledge` false (history
-    imports) the sender gets no automatic acknowledgement email.
+    it (phone, front desk), None for automatic channels. Where the owner role has
+    auto-assignment on, the case goes to the next on-duty member of the role. With
+    `acknowledge` false (history imports) the sender gets no acknowledgement email.
     """
     if channel not in Channel.values:
         raise InvalidMessage(
@@ -155,4 +157,5 @@ def _create_routed_case(*, by: AbstractBaseUser | None, **fields: object) -> Cas
             "after_hours": deadline.after_hours,
         },
     )
+    auto_assign(case)
     return case

@@ -73,3 +73,21 @@ def test_the_vocabulary_is_seeded() -> None:
     assert ResponsePolicy.objects.count() == 4
     lane = Category.objects.get(slug="clinical_question")
     assert (lane.default_tier_id, lane.default_owner_role) == ("same_day", "clinical")
+
+
+def test_every_model_has_an_admin_page_or_inline() -> None:
+    from django.apps import apps
+    from django.contrib import admin
+
+    ours = [
+        model
+        for app in ("clinic_inbox", "routing")
+        for model in apps.get_app_config(app).get_models()
+    ]
+    inline = {
+        inline.model
+        for model_admin in admin.site._registry.values()
+        for inline in model_admin.inlines
+    }
+    missing = [m.__name__ for m in ours if not admin.site.is_registered(m) and m not in inline]
+    assert missing == []
