@@ -2,5 +2,13 @@
 
 from clinic_inbox.selectors.access import get_case_for_user, open_counts_by_role, visible_cases
 from clinic_inbox.selectors.preview import recent_messages
+from clinic_inbox.selectors.queues import (
+    READY_VIEWS,
+    assignable_staff,
+    queue_cases,
+    ready_view_counts,
+    staff_users,
+)
 
 __all__ = ["get_case_for_user", "open_counts_by_role", "recent_messages", "visible_cases"]
+__all__ += ["READY_VIEWS", "assignable_staff", "queue_cases", "ready_view_counts", "staff_users"]

@@ -1,39 +1,323 @@
-"""Placeholder: being built."""
+"""The case page and the actions on it.
 
-from django.http import Http404
+Every action view does the same five things: authenticate, fetch the case the user may see
+(404 otherwise, so no one learns it exists), check the form's shape, call one service, and
+redirect back with a message. A refused action shows the page again with the reason and a
+4xx status (403 not permitted, 409 someone else got there first, 400 anything else); nothing
+was changed, and it is never a 500.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from clinic_inbox import forms, services, workflow
+from clinic_inbox.exceptions import (
+    MISSING_FIELDS,
+    AlreadyClaimed,
+    DomainError,
+    MissingRequiredField,
+    NotPermitted,
+    StaleCase,
+)
+from clinic_inbox.models import Case, Reply
+from clinic_inbox.permissions import user_roles
+from clinic_inbox.selectors import get_case_for_user, visible_cases
+from clinic_inbox.selectors.case_page import case_page, display_name
+from routing.models import OwnerRole
+
+TEMPLATE = "clinic_inbox/case.html"
+NOT_SAVED = "Please check the “{title}” form below."
+REPLY_BLOCKED = "Only clinical staff can reply on this case. Route it to clinical with a note."
+LEFT_QUEUES = "It is no longer in your queues."
+# Moves with a form of their own on the page (and a route of their own).
+DEDICATED_MOVES = frozenset({workflow.ESCALATED, workflow.ROUTED_TO_CLINICAL})
+STATUS_FOR_ERROR: tuple[tuple[type[DomainError], int], ...] = (
+    (NotPermitted, 403),
+    (StaleCase, 409),
+    (AlreadyClaimed, 409),
+)
 
 
-def case_detail(request, **kwargs):
-    raise Http404
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case: who wrote, what they wrote, where it was routed and why, what happens next."""
+    case = get_case_for_user(request.user, pk)
+    return render(request, TEMPLATE, _page_context(request, case))
 
 
-def claim(request, **kwargs):
-    raise Http404
+def _action_forms(request: HttpRequest, case: Case) -> dict[str, forms.CaseActionForm]:
+    """The forms this user may use on this case now, keyed as on the page.
+
+    Hiding a form is a courtesy: the services refuse the same actions on their own.
+    """
+    roles = user_roles(request.user)
+    clinical = OwnerRole.CLINICAL in roles
+    behind_boundary = case.is_clinical and not clinical
+    moves = workflow.moves_for(
+        source=case.status, actor_roles=roles, is_clinical_case=case.is_clinical
+    )
+    targets = [move.target for move in moves]
+    found: dict[str, forms.CaseActionForm] = {}
+    if case.assignee_id is None and not case.is_resolved and not behind_boundary:
+        found["claim"] = forms.ClaimForm(case=case)
+    if not case.is_resolved:
+        found["assign"] = forms.AssignForm(case=case)
+    for target in targets:
+        if target not in DEDICATED_MOVES:
+            move_form = forms.MoveForm(case=case, target=target)
+            found[move_form.key] = move_form
+    if workflow.ESCALATED in targets:
+        found["escalate"] = forms.EscalateForm(case=case)
+    if workflow.ROUTED_TO_CLINICAL in targets and not clinical:
+        found["route_to_clinical"] = forms.RouteToClinicalForm(case=case)
+    if not behind_boundary:
+        found["recategorise"] = forms.RecategoriseForm(case=case)
+        found["reply"] = forms.ReplyForm(case=case)
+    found["note"] = forms.NoteForm(case=case)
+    return found
 
 
-def assign(request, **kwargs):
-    raise Http404
+def _page_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: forms.CaseActionForm | None = None,
+    error: str = "",
+) -> dict[str, object]:
+    action_forms = _action_forms(request, case)
+    # A refused form comes back with its errors and the user's text, if it is still offered.
+    open_form = ""
+    if bound is not None and bound.key in action_forms:
+        action_forms[bound.key] = bound
+        open_form = bound.key
+    return {
+        "case": case,
+        "page": case_page(case, user=request.user, at=timezone.now()),
+        "forms": action_forms,
+        "move_forms": [f for key, f in action_forms.items() if key.startswith("move-")],
+        "open_form": open_form,
+        "error": error,
+        "reply_blocked": REPLY_BLOCKED if "reply" not in action_forms else "",
+    }
 
 
-def move(request, **kwargs):
-    raise Http404
+def _refused(
+    request: HttpRequest,
+    case: Case,
+    form: forms.CaseActionForm,
+    error: DomainError | None = None,
+) -> HttpResponse:
+    """Show the page again with why the action was refused; nothing was changed."""
+    status, message = 400, NOT_SAVED.format(title=form.title)
+    if error is not None:
+        status = next((code for kind, code in STATUS_FOR_ERROR if isinstance(error, kind)), 400)
+        message = error.message
+        _attach_error(form, error)
+    if isinstance(error, StaleCase):
+        # The page below is rebuilt from the latest case, so the kept text may be sent again
+        # from it: the user now sees what changed before deciding.
+        form.data = form.data.copy()
+        form.data["version"] = str(case.version)
+    context = _page_context(request, case, bound=form, error=message)
+    # htmx swaps only successful responses into the page; a plain post gets the real status.
+    return render(request, TEMPLATE, context, status=200 if request.htmx else status)
 
 
-def recategorise(request, **kwargs):
-    raise Http404
+def _attach_error(form: forms.CaseActionForm, error: DomainError) -> None:
+    fields = [f for f in getattr(error, "fields", ()) if f in form.fields]
+    if isinstance(error, MissingRequiredField) and fields:
+        for name in fields:
+            form.add_error(name, MISSING_FIELDS.format(fields=workflow.FIELD_LABELS[name]))
+    else:
+        form.add_error(None, error.message)
 
 
-def reply(request, **kwargs):
-    raise Http404
+def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
+    """Back to the case with `message`; to the queue once the user can no longer see it
+    (routed to clinical, recategorised into another team's lane)."""
+    if visible_cases(request.user).filter(pk=case.pk).exists():
+        messages.success(request, message)
+        return redirect("inbox:case", pk=case.pk)
+    messages.success(request, f"{message} {LEFT_QUEUES}")
+    url = reverse("inbox:queue")
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def note(request, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the case. First come, first served: a second claimer is told who has it."""
+    case = get_case_for_user(request.user, pk)
+    form = forms.ClaimForm(request.POST, case=case)
+    if not form.is_valid():
+        return _refused(request, case, form)
+    try:
+        # The assignee check under the row lock settles the race, so the version is not
+        # passed: the second claimer should learn who holds the case, not that it changed.
+        services.claim(case, by=request.user)
+    except DomainError as error:
+        return _refused(request, case, form, error)
+    return _done(request, case, f"You claimed {case.reference}.")
 
 
-def route_to_clinical(request, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the case to a staff member, or back to its role queue ("Unassigned")."""
+    case = get_case_for_user(request.user, pk)
+    form = forms.AssignForm(request.POST, case=case)
+    if not form.is_valid():
+        return _refused(request, case, form)
+    assignee = form.cleaned_data["assignee"]
+    try:
+        updated = services.assign(
+            case,
+            to=assignee,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except DomainError as error:
+        return _refused(request, case, form, error)
+    if assignee is None:
+        queue = updated.get_owner_role_display()
+        return _done(request, updated, f"{case.reference} is back in the {queue} queue.")
+    return _done(request, updated, f"Assigned {case.reference} to {display_name(assignee)}.")
 
 
-def escalate(request, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    """One status move from the workflow table, with the fields that move requires."""
+    case = get_case_for_user(request.user, pk)
+    form = forms.MoveForm(request.POST, case=case, target=str(request.POST.get("to", "")))
+    if not form.is_valid():
+        return _refused(request, case, form)
+    try:
+        updated = services.transition(
+            case,
+            to=form.cleaned_data["to"],
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.payload(),
+        )
+    except DomainError as error:
+        return _refused(request, case, form, error)
+    return _done(request, updated, f"Moved to {updated.get_status_display()}.")
+
+
+@login_required
+@require_POST
+def recategorise(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new category, with the lane and deadline that follow from it, and why."""
+    case = get_case_for_user(request.user, pk)
+    form = forms.RecategoriseForm(request.POST, case=case)
+    if not form.is_valid():
+        return _refused(request, case, form)
+    category = form.cleaned_data["category"]
+    try:
+        services.recategorise(
+            case,
+            category=category.slug,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except DomainError as error:
+        return _refused(request, case, form, error)
+    return _done(request, case, f"Recategorised {case.reference} as {category.name}.")
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer the patient, or record the call-back made; clinical cases need clinical staff."""
+    case = get_case_for_user(request.user, pk)
+    form = forms.ReplyForm(request.POST, case=case)
+    if not form.is_valid():
+        return _refused(request, case, form)
+    try:
+        answer = services.reply(
+            case,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except DomainError as error:
+        return _refused(request, case, form, error)
+    if answer.method == Reply.Method.PHONE_CALL:
+        return _done(request, case, f"Call-back recorded on {case.reference}.")
+    return _done(request, case, f"Reply sent on {case.reference}.")
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    """A staff-only note on the case."""
+    case = get_case_for_user(request.user, pk)
+    form = forms.NoteForm(request.POST, case=case)
+    if not form.is_valid():
+        return _refused(request, case, form)
+    try:
+        services.add_note(
+            case,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except DomainError as error:
+        return _refused(request, case, form, error)
+    return _done(request, case, "Note added.")
+
+
+@login_required
+@require_POST
+def route_to_clinical(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand the case to licensed staff, saying what they need to know."""
+    case = get_case_for_user(request.user, pk)
+    form = forms.RouteToClinicalForm(request.POST, case=case)
+    if not form.is_valid():
+        return _refused(request, case, form)
+    try:
+        services.route_to_clinical(
+            case,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except DomainError as error:
+        return _refused(request, case, form, error)
+    return _done(request, case, f"Routed {case.reference} to clinical with your note.")
+
+
+@login_required
+@require_POST
+def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Escalate: where it goes, why, and what happens next, all on the record."""
+    case = get_case_for_user(request.user, pk)
+    form = forms.EscalateForm(request.POST, case=case)
+    if not form.is_valid():
+        return _refused(request, case, form)
+    data = form.cleaned_data
+    try:
+        services.escalate(
+            case,
+            by=request.user,
+            destination=data["destination"],
+            reason=data["reason"],
+            next_step=data["next_step"],
+            next_step_role=data["next_step_role"],
+            expected_version=data["version"],
+        )
+    except DomainError as error:
+        return _refused(request, case, form, error)
+    return _done(request, case, f"Escalated {case.reference} to {data['destination']}.")

@@ -1,0 +1,338 @@
+"""Forms for the staff UI. They check shape only (present, well-formed); the services
+enforce every business rule, so the admin, commands and tasks are held to the same rules.
+
+Every form that changes a case carries the case's `version` in a hidden field: services
+refuse a form built from an older version (StaleCase) instead of overwriting newer work.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from django import forms
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from clinic_inbox import workflow
+from clinic_inbox.exceptions import MISSING_FIELDS
+from clinic_inbox.models import Case, Channel, Patient, Reply
+from clinic_inbox.selectors.case_page import display_name
+from clinic_inbox.selectors.queues import assignable_staff
+from clinic_inbox.services.messages import METHOD_FOR_CHANNEL
+from routing.models import Category, OwnerRole
+
+STALE_FORM = "This form is out of date. Reload the page and try again."
+CALL_BACK_HELP = (
+    "Write down what you told the caller. Recording the call-back counts as the first response."
+)
+TEXTAREA = {"rows": 3}
+
+
+def _required(name: str) -> dict[str, str]:
+    """The same words the workflow uses when a service finds the field missing."""
+    return {"required": MISSING_FIELDS.format(fields=workflow.FIELD_LABELS[name])}
+
+
+class CaseActionForm(forms.Form):
+    """Base of every form that changes a case; `key` names it on the page (ids, errors)."""
+
+    url_name: ClassVar[str]
+    title: str = ""
+    submit_label: ClassVar[str] = "Save"
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM},
+    )
+
+    def __init__(self, data: Any = None, *, case: Case, key: str = "", **kwargs: Any) -> None:
+        self.case = case
+        self.key = key or self.url_name
+        initial = {"version": case.version, **kwargs.pop("initial", {})}
+        super().__init__(data, initial=initial, auto_id=f"{self.key}-%s", **kwargs)
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """Built on first render, after subclasses have settled their fields."""
+        return self.build_helper()
+
+    def build_helper(self) -> FormHelper:
+        helper = FormHelper(self)
+        helper.form_id = f"{self.key}-form"
+        helper.form_action = reverse(f"inbox:{self.url_name}", args=[self.case.pk])
+        helper.attrs = {"hx-post": helper.form_action}
+        helper.add_input(Submit("submit", self.submit_label, css_class="btn-primary"))
+        return helper
+
+
+class ClaimForm(CaseActionForm):
+    url_name = "claim"
+    title = "Claim"
+    submit_label = "Claim this case"
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        # assignable_staff() loads only role groups, as `role_groups`, in one query.
+        roles = [OwnerRole(group.name).label for group in obj.role_groups]
+        return f"{display_name(obj)} ({', '.join(sorted(roles))})"
+
+
+class AssignForm(CaseActionForm):
+    url_name = "assign"
+    title = "Assign or reassign"
+    submit_label = "Assign"
+
+    assignee = StaffChoiceField(
+        queryset=None, required=False, empty_label="Unassigned", label="Assign to"
+    )
+    note = forms.CharField(required=False, label="Note (optional)", max_length=1000)
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        case: Case = kwargs["case"]
+        super().__init__(data, initial={"assignee": case.assignee_id}, **kwargs)
+        self.fields["assignee"].queryset = assignable_staff()
+
+
+class MoveForm(CaseActionForm):
+    """One status move from the workflow table, with the fields that move requires."""
+
+    url_name = "move"
+    PAYLOAD_FIELDS = ("note", "destination", "reason", "next_step", "outcome")
+    SUBMIT = {
+        workflow.IN_REVIEW: "Start review",
+        workflow.WAITING_ON_PATIENT: "Wait on the patient",
+        workflow.WAITING_ON_CLINIC: "Wait on the clinic",
+        workflow.SCHEDULED: "Mark scheduled",
+        workflow.COMPLETED: "Complete",
+        workflow.CLOSED_NO_RESPONSE: "Close: no response",
+        workflow.ESCALATED: "Escalate",
+        workflow.ROUTED_TO_CLINICAL: "Route to clinical",
+    }
+
+    to = forms.ChoiceField(choices=Case.Status.choices, widget=forms.HiddenInput)
+    note = forms.CharField(label="Note for the clinical team", widget=forms.Textarea(TEXTAREA))
+    destination = forms.CharField(label="Where it goes", max_length=160)
+    reason = forms.CharField(label="Why", widget=forms.Textarea(TEXTAREA))
+    next_step = forms.CharField(label="Next expected step", max_length=255)
+    outcome = forms.CharField(label="Outcome", max_length=255)
+
+    def __init__(self, data: Any = None, *, target: str, **kwargs: Any) -> None:
+        case: Case = kwargs["case"]
+        self.target = target
+        self.move = workflow.MOVES.get((case.status, target))
+        super().__init__(data, key=f"move-{target}", initial={"to": target}, **kwargs)
+        requires = self.move.requires if self.move else ()
+        resolves = target in workflow.RESOLVED
+        for name in self.PAYLOAD_FIELDS:
+            field = self.fields[name]
+            if name in requires:
+                field.error_messages.update(_required(name))
+            elif name == "next_step" and not resolves:
+                field.required = False
+                field.label = "Next step (optional)"
+            else:
+                del self.fields[name]
+        if self.is_reopen:
+            self.fields["reason"].label = "Why reopen it"
+
+    @property
+    def is_reopen(self) -> bool:
+        return self.case.status in workflow.RESOLVED and self.target == workflow.IN_REVIEW
+
+    @property  # type: ignore[override]
+    def title(self) -> str:
+        if self.is_reopen:
+            return "Reopen"
+        return self.SUBMIT.get(self.target, "Move")
+
+    def build_helper(self) -> FormHelper:
+        helper = super().build_helper()
+        helper.inputs[0].value = self.title
+        return helper
+
+    def payload(self) -> dict[str, str]:
+        """The move's fields for services.transition (only those this form carries)."""
+        return {
+            name: self.cleaned_data[name] for name in self.PAYLOAD_FIELDS if name in self.fields
+        }
+
+
+class EscalateForm(CaseActionForm):
+    """Every handoff says where, why and what happens next: all three are required."""
+
+    url_name = "escalate"
+    title = "Escalate"
+    submit_label = "Escalate"
+
+    destination = forms.CharField(
+        label="Where it goes",
+        max_length=160,
+        help_text="A person or team, e.g. “Office manager” or “Dr Okafor”.",
+        error_messages=_required("destination"),
+    )
+    reason = forms.CharField(
+        label="Why", widget=forms.Textarea(TEXTAREA), error_messages=_required("reason")
+    )
+    next_step = forms.CharField(
+        label="Next expected step",
+        max_length=255,
+        help_text="What happens next, e.g. “Call the patient back before 4 pm”.",
+        error_messages=_required("next_step"),
+    )
+    next_step_role = forms.ChoiceField(
+        label="Who takes the next step",
+        required=False,
+        choices=[("", "The case's owner role"), *OwnerRole.choices],
+    )
+
+
+class RouteToClinicalForm(CaseActionForm):
+    url_name = "route_to_clinical"
+    title = "Route to clinical"
+    submit_label = "Route to clinical"
+
+    note = forms.CharField(
+        label="Note for the clinical team",
+        widget=forms.Textarea(TEXTAREA),
+        help_text="What you know so far and why it needs licensed staff.",
+        error_messages=_required("note"),
+    )
+
+
+class RecategoriseForm(CaseActionForm):
+    url_name = "recategorise"
+    title = "Recategorise"
+    submit_label = "Recategorise"
+
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.filter(active=True),
+        to_field_name="slug",
+        empty_label=None,
+        label="New category",
+        help_text="The tier, owner and deadline follow the category's defaults.",
+    )
+    reason = forms.CharField(
+        label="Why", widget=forms.Textarea(TEXTAREA), error_messages=_required("reason")
+    )
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        case: Case = kwargs["case"]
+        super().__init__(data, initial={"category": case.category_id}, **kwargs)
+
+
+def is_call_back(case: Case) -> bool:
+    """Whether a reply on `case` is a phone call-back (as services.reply records it)."""
+    method = METHOD_FOR_CHANNEL[Channel(case.channel)]
+    return method == Reply.Method.PHONE_CALL or (
+        method == Reply.Method.EMAIL and not case.reply_address
+    )
+
+
+class ReplyForm(CaseActionForm):
+    url_name = "reply"
+    title = "Reply"
+    submit_label = "Send reply"
+
+    body = forms.CharField(
+        label="Reply to the patient",
+        widget=forms.Textarea({"rows": 5}),
+        error_messages={"required": "Please write the reply."},
+    )
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        case: Case = kwargs["case"]
+        self.call_back = is_call_back(case)
+        if self.call_back:
+            self.title, self.submit_label = "Call back", "Record the call-back"
+        super().__init__(data, **kwargs)
+        body = self.fields["body"]
+        if self.call_back:
+            body.label, body.help_text = "Record the call-back", CALL_BACK_HELP
+        elif case.channel == Channel.PORTAL:
+            body.help_text = "Sent as a message in the patient portal."
+        else:
+            body.help_text = f"Emailed to {case.reply_address}."
+
+
+class NoteForm(CaseActionForm):
+    url_name = "note"
+    title = "Internal note"
+    submit_label = "Add note"
+
+    body = forms.CharField(
+        label="Internal note",
+        widget=forms.Textarea(TEXTAREA),
+        help_text="Staff only; never sent to the patient.",
+        error_messages={"required": "Please write the note."},
+    )
+
+
+class LogMessageForm(forms.Form):
+    """A phone call, voicemail or front-desk message, typed in by staff."""
+
+    channel = forms.ChoiceField(
+        label="How it came in",
+        choices=[(Channel.PHONE, "Phone call or voicemail"), (Channel.FRONT_DESK, "Front desk")],
+        initial=Channel.PHONE,
+        widget=forms.RadioSelect,
+    )
+    sender_name = forms.CharField(
+        label="Caller's name",
+        max_length=160,
+        required=False,
+        help_text="Not needed when you give the patient's MRN.",
+    )
+    sender_phone = forms.CharField(
+        label="Phone number",
+        max_length=32,
+        required=False,
+        help_text="For a phone call: the number to call back.",
+    )
+    sender_email = forms.EmailField(label="Email (optional)", required=False)
+    patient = forms.ModelChoiceField(
+        queryset=Patient.objects.exclude(mrn=""),
+        to_field_name="mrn",
+        required=False,
+        label="Patient MRN (optional)",
+        help_text="Links the message to the patient's record.",
+        widget=forms.TextInput,
+        error_messages={"invalid_choice": "No patient has this MRN."},
+    )
+    subject = forms.CharField(
+        label="Subject", max_length=255, help_text="A few words, e.g. “Refill request”."
+    )
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea({"rows": 6}),
+        help_text="What the caller said, in their words where you can: it decides the urgency.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_action = reverse("inbox:log_message")
+        self.helper.layout = Layout(
+            Field("channel"),
+            Row(
+                Column("sender_name", css_class="col-md-4"),
+                Column("sender_phone", css_class="col-md-4"),
+                Column("sender_email", css_class="col-md-4"),
+            ),
+            Row(Column("patient", css_class="col-md-4"), Column("subject", css_class="col-md-8")),
+            Field("body"),
+        )
+        self.helper.add_input(Submit("submit", "Log message", css_class="btn-primary"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        patient = data.get("patient")
+        if not patient and not data.get("sender_name", "").strip():
+            self.add_error("sender_name", "Please give the caller's name (or the patient's MRN).")
+        has_phone = data.get("sender_phone", "").strip() or (patient and patient.phone)
+        if data.get("channel") == Channel.PHONE and not has_phone:
+            self.add_error("sender_phone", "Please give a number to call back.")
+        return data
