@@ -44,3 +44,23 @@ def acknowledgement_body(*, reference: str, due: datetime, urgent: bool, after_h
         lines += ["", ALWAYS]
     lines += ["", f"The team at {settings.CLINIC_NAME}"]
     return "\n".join(lines)
+
+
+def handoff_subject(reference: str) -> str:
+    return f"Our care team will follow up [{reference}]"
+
+
+def handoff_body(*, reference: str) -> str:
+    """Plain-language notice that a licensed member of the care team now has the message."""
+    return "\n".join(
+        [
+            f"Thank you for your message to {settings.CLINIC_NAME}.",
+            "",
+            "We have passed it to our care team. A nurse or clinician will follow up with you. "
+            f"Your reference is {reference}.",
+            "",
+            EMERGENCY,
+            "",
+            f"The team at {settings.CLINIC_NAME}",
+        ]
+    )

@@ -113,6 +113,11 @@ class Case(models.Model):
     received_at = models.DateTimeField()
     first_response_due = models.DateTimeField()
     first_responded_at = models.DateTimeField(null=True, blank=True)
+    notify_sender = models.BooleanField(
+        default=True,
+        help_text="Send the sender automatic notices (acknowledgement, hand-off to the care "
+        "team). Off for imported history.",
+    )
     acknowledged_at = models.DateTimeField(
         null=True, blank=True, help_text="When the automatic acknowledgement was emailed."
     )

@@ -42,3 +42,9 @@ def send_reply_email_task(self, reply_id: int) -> bool:  # type: ignore[no-untyp
 def send_acknowledgement_task(self, case_id: int) -> bool:  # type: ignore[no-untyped-def]
     """Email a sender the acknowledgement for their new case."""
     return services.acknowledge(case_id)
+
+
+@shared_task(**EMAIL_TASK)
+def send_clinical_handoff_notice_task(self, case_id: int, handoff_event_id: int) -> bool:  # type: ignore[no-untyped-def]
+    """Email a sender that their message is now with the care team."""
+    return services.notify_clinical_handoff(case_id, handoff_event_id=handoff_event_id)

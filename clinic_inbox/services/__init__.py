@@ -1,7 +1,7 @@
 """Every write to a case. Each function takes the actor, runs in one transaction and
 appends its timeline event in that same transaction."""
 
-from clinic_inbox.services.acknowledge import acknowledge
+from clinic_inbox.services.acknowledge import acknowledge, notify_clinical_handoff
 from clinic_inbox.services.auto_assign import auto_assign
 from clinic_inbox.services.intake import IntakeResult, receive_message
 from clinic_inbox.services.messages import add_note, deliver_reply, mark_reply_failed, reply
@@ -24,6 +24,7 @@ __all__ = [
     "deliver_reply",
     "escalate",
     "mark_reply_failed",
+    "notify_clinical_handoff",
     "recategorise",
     "receive_message",
     "reply",

@@ -66,7 +66,7 @@ def receive_message(
     received and routed events in one transaction. `by` is the staff member who logged
     it (phone, front desk), None for automatic channels. Where the owner role has
     auto-assignment on, the case goes to the next on-duty member of the role. With
-    `acknowledge` false (history imports) the sender gets no acknowledgement email.
+    `acknowledge` false (history imports) the sender gets no automatic notices at all.
     """
     if channel not in Channel.values:
         raise InvalidMessage(
@@ -92,6 +92,7 @@ def receive_message(
                 external_id=external_id,
                 topic=_clean(topic).strip()[:48],
                 received_at=received_at,
+                notify_sender=acknowledge,
                 by=by,
             )
     except IntegrityError:
@@ -101,7 +102,7 @@ def receive_message(
         case = Case.objects.get(channel=channel, external_id=external_id)
         return IntakeResult(case, created=False)
     logger.info("case received", extra={"case_id": case.pk, "channel": channel})
-    if acknowledge and wants_acknowledgement(case):
+    if wants_acknowledgement(case):
         from clinic_inbox.tasks import send_acknowledgement_task
 
         transaction.on_commit(lambda: send_acknowledgement_task.delay(case.pk))

@@ -19,6 +19,7 @@ from clinic_inbox.exceptions import (
 from clinic_inbox.models import Case, TimelineEvent
 from clinic_inbox.permissions import user_roles
 from clinic_inbox.services._common import lock_case, record_event, save_case, staff_roles
+from clinic_inbox.services.acknowledge import wants_acknowledgement
 from routing import selectors as routing_selectors
 from routing.models import OwnerRole
 
@@ -76,7 +77,7 @@ def transition(
         fields += _hand_to_clinical(case)
     fields += _set_next_step(case, next_step=next_step, role=next_step_role)
     save_case(case, fields)
-    record_event(
+    event = record_event(
         case,
         EVENT_FOR_TARGET.get(to, TimelineEvent.Kind.STATUS_CHANGED),
         actor=by,
@@ -87,7 +88,15 @@ def transition(
         reason=reason.strip(),
         next_step=case.next_step,
     )
+    if to == workflow.ROUTED_TO_CLINICAL and wants_acknowledgement(case):
+        _notify_handoff_after_commit(case.pk, event.pk)
     return case
+
+
+def _notify_handoff_after_commit(case_id: int, event_id: int) -> None:
+    from clinic_inbox.tasks import send_clinical_handoff_notice_task
+
+    transaction.on_commit(lambda: send_clinical_handoff_notice_task.delay(case_id, event_id))
 
 
 def _apply_clock(case: Case, move: workflow.Move, now: datetime) -> list[str]:
@@ -161,7 +170,10 @@ def escalate(
 def route_to_clinical(
     case: Case, *, by: AbstractBaseUser, note: str, expected_version: int | None = None
 ) -> Case:
-    """Hand the case to licensed staff with a note; the clinical queue owns it from here."""
+    """Hand the case to licensed staff with a note; the clinical queue owns it from here.
+
+    An emailed sender is told, after commit, that the care team will follow up.
+    """
     return transition(
         case,
         to=workflow.ROUTED_TO_CLINICAL,

@@ -88,3 +88,40 @@ def test_acknowledgements_can_be_turned_off(settings, django_capture_on_commit_c
     receive(django_capture_on_commit_callbacks)
 
     assert mail.outbox == []
+
+
+def test_routing_to_clinical_tells_the_sender_the_care_team_will_follow_up(
+    va, django_capture_on_commit_callbacks
+):
+    case = receive(django_capture_on_commit_callbacks).case
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.route_to_clinical(case, by=va, note="She also asks about a new rash")
+
+    (sent,) = mail.outbox
+    assert sent.subject == f"Our care team will follow up [{case.reference}]"
+    assert "A nurse or clinician will follow up with you" in sent.body
+    assert EMERGENCY in sent.body
+    assert "rash" not in sent.body
+    assert "Thursday" not in sent.body
+
+
+def test_a_redelivered_handoff_notice_is_sent_once(va, django_capture_on_commit_callbacks):
+    case = receive(django_capture_on_commit_callbacks).case
+    with django_capture_on_commit_callbacks(execute=True):
+        services.route_to_clinical(case, by=va, note="clinical question")
+    handoff = case.events.get(kind=TimelineEvent.Kind.ROUTED_TO_CLINICAL)
+    mail.outbox.clear()
+
+    assert services.notify_clinical_handoff(case.pk, handoff_event_id=handoff.pk) is False
+    assert mail.outbox == []
+
+
+def test_a_phone_case_routed_to_clinical_gets_no_email(va, django_capture_on_commit_callbacks):
+    case = receive(django_capture_on_commit_callbacks, channel="phone").case
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.route_to_clinical(case, by=va, note="asks about dose")
+
+    assert mail.outbox == []
