@@ -36,9 +36,11 @@ from routing.models import (
     Category,
     Closure,
     OpeningHours,
+    OwnerRole,
     RedFlagTerm,
     ResponsePolicy,
     RoutingRule,
+    Tier,
 )
 from routing.preview import PreviewReport, compare_rulesets
 
@@ -142,10 +144,15 @@ def route_message(message: InboundMessage) -> RoutingDecision:
 
 def describe_decision(decision: RoutingDecision) -> str:
     """One plain-language paragraph for the timeline: where it went and why."""
-    lines = [
-        f"Routed to {decision.category} / {decision.tier} / {decision.owner_role}.",
-        *decision.reasons,
-    ]
+    names = dict(Category.objects.values_list("slug", "name"))
+    tier = Tier(decision.tier).label if decision.tier in Tier.values else decision.tier
+    owner = (
+        OwnerRole(decision.owner_role).label
+        if decision.owner_role in OwnerRole.values
+        else (decision.owner_role)
+    )
+    category = names.get(decision.category, decision.category)
+    lines = [f"Routed to {category} / {tier} / {owner}.", *decision.reasons]
     return "\n".join(lines)
 
 

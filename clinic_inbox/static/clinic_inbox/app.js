@@ -27,6 +27,11 @@
     if (link) link.focus();
   }
 
+  function openRow() {
+    const current = document.querySelector("[data-queue-row].is-current a[data-case-link]");
+    if (current) window.location.assign(current.href);
+  }
+
   function follow(name) {
     const link = document.querySelector(`[data-shortcut="${name}"]`);
     if (link && link.href) window.location.assign(link.href);
@@ -38,6 +43,7 @@
     const actions = {
       j: () => moveRow(1),
       k: () => moveRow(-1),
+      o: () => openRow(),
       n: () => follow("next"),
       p: () => follow("prev"),
       "/": () => follow("search"),
