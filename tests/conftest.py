@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from config.celery import app as celery_app
 from routing import selectors as routing_selectors
 from tests.factories import UserFactory
+from tests.seed import reseed_if_flushed
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +33,19 @@ def _fresh_routing_cache() -> Iterator[None]:
     routing_selectors.clear_cache()
     yield
     routing_selectors.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_when_transactional(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (browser, worker) start from what `migrate` seeds: Django empties
+    every table after each of them (see tests/seed.py)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        reseed_if_flushed()
 
 
 @pytest.fixture

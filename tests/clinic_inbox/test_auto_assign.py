@@ -293,7 +293,7 @@ def test_managers_find_staff_profiles_by_username(
     assert response.context["cl"].result_count == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_intakes_racing_on_several_workers_never_share_a_turn_or_pass_a_limit() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; SQLite lets one writer in at a time anyway")

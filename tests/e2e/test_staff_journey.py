@@ -12,7 +12,7 @@ from clinic_inbox import services
 from clinic_inbox.models import Case, Reply, TimelineEvent
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery"
 

@@ -11,7 +11,10 @@ from clinic_inbox.models import Channel, Reply
 from tests.factories import CaseFactory
 from tests.integration.conftest import wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_worker_emails_a_reply_and_marks_it_sent_in_postgresql(celery_worker: Path, va) -> None:
