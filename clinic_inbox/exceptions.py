@@ -25,6 +25,9 @@ STALE_CASE = (
     "Reload the page to see the latest and try again."
 )
 NOT_STAFF = "Only staff in a clinic role can do this."
+TEMPLATE_ROLE_ONLY = "The template “{name}” is for {roles} only."
+TEMPLATE_INACTIVE = "The template “{name}” is no longer in use. Pick another one."
+TEMPLATE_NOT_FILLED_IN = "Fill in {names} in the reply before sending it."
 UNKNOWN_CATEGORY = "There is no active category {category!r}."
 
 
@@ -53,6 +56,10 @@ class NotPermitted(DomainError):
             MOVE_NOT_PERMITTED.format(source=source, target=target, roles=", ".join(sorted(roles)))
         )
 
+    @classmethod
+    def for_template(cls, name: str, roles: Iterable[str]) -> NotPermitted:
+        return cls(TEMPLATE_ROLE_ONLY.format(name=name, roles=", ".join(sorted(roles))))
+
 
 class MissingRequiredField(DomainError):
     def __init__(self, labels: Sequence[str], *, fields: Sequence[str]) -> None:
@@ -69,6 +76,10 @@ class AlreadyClaimed(DomainError):
 class StaleCase(DomainError):
     def __init__(self) -> None:
         super().__init__(STALE_CASE)
+
+
+class TemplateNotUsable(DomainError):
+    """A reply started from a template that cannot be sent as it stands."""
 
 
 class InvalidMessage(DomainError):

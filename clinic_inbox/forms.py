@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
@@ -22,6 +23,7 @@ from clinic_inbox.selectors.case_page import display_name
 from clinic_inbox.selectors.queues import assignable_staff
 from clinic_inbox.services.messages import METHOD_FOR_CHANNEL
 from routing.models import Category, OwnerRole
+from templates_app.models import ReplyTemplate, TemplateVersion
 
 STALE_FORM = "This form is out of date. Reload the page and try again."
 CALL_BACK_HELP = (
@@ -237,18 +239,41 @@ class ReplyForm(CaseActionForm):
     title = "Reply"
     submit_label = "Send reply"
 
+    FILL = "fill"
+
+    template = forms.ModelChoiceField(
+        queryset=ReplyTemplate.objects.none(),
+        required=False,
+        label="Start from a template",
+        empty_label="No template",
+        help_text="Pick one and press “Fill in”; you can edit the text before sending.",
+    )
+    template_version = forms.ModelChoiceField(
+        queryset=TemplateVersion.objects.all(), required=False, widget=forms.HiddenInput
+    )
     body = forms.CharField(
         label="Reply to the patient",
         widget=forms.Textarea({"rows": 5}),
         error_messages={"required": "Please write the reply."},
     )
 
-    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        templates: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """`templates`: the templates this user may pick on this case; None hides the picker."""
         case: Case = kwargs["case"]
         self.call_back = is_call_back(case)
         if self.call_back:
             self.title, self.submit_label = "Call back", "Record the call-back"
         super().__init__(data, **kwargs)
+        if templates is None:
+            del self.fields["template"]
+        else:
+            self.fields["template"].queryset = templates
         body = self.fields["body"]
         if self.call_back:
             body.label, body.help_text = "Record the call-back", CALL_BACK_HELP
@@ -256,6 +281,29 @@ class ReplyForm(CaseActionForm):
             body.help_text = "Sent as a message in the patient portal."
         else:
             body.help_text = f"Emailed to {case.reply_address}."
+
+    def build_helper(self) -> FormHelper:
+        helper = super().build_helper()
+        if "template" not in self.fields:
+            return helper
+        # "Fill in" posts the form back without sending; formnovalidate lets it through with
+        # an empty reply box, in the browser and under htmx alike.
+        fill = StrictButton(
+            "Fill in",
+            type="submit",
+            name=self.FILL,
+            value="1",
+            formnovalidate="formnovalidate",
+            css_class="btn-outline-secondary",
+        )
+        helper.layout = Layout(
+            "version", "template_version", FieldWithButtons("template", fill), "body"
+        )
+        return helper
+
+    def fill_in(self) -> bool:
+        """Whether the user pressed "Fill in" rather than "Send"."""
+        return self.FILL in self.data
 
 
 class NoteForm(CaseActionForm):

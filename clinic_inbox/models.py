@@ -282,6 +282,14 @@ class Reply(models.Model):
     delivery = models.CharField(max_length=16, choices=Delivery.choices)
     delivered_at = models.DateTimeField(null=True, blank=True)
     delivery_error = models.CharField(max_length=255, blank=True)
+    template_version = models.ForeignKey(
+        "templates_app.TemplateVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replies",
+        help_text="The reply template version the sender started from, if any.",
+    )
 
     class Meta:
         ordering = ["sent_at", "id"]

@@ -157,6 +157,8 @@ STORAGES = {
 # The routing-rule preview in the admin runs over these messages; routing itself never
 # imports the case app (dependencies point from clinic_inbox to routing).
 ROUTING_PREVIEW_MESSAGES = "clinic_inbox.selectors.recent_messages"
+# Reply templates name the categories they suit; templates_app never imports routing.
+TEMPLATES_CATEGORY_CHOICES = "routing.selectors.category_choices"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

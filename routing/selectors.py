@@ -142,6 +142,11 @@ def route_message(message: InboundMessage) -> RoutingDecision:
     return route(message, load_ruleset())
 
 
+def category_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every active category, for forms in other apps."""
+    return list(Category.objects.filter(active=True).values_list("slug", "name"))
+
+
 def describe_decision(decision: RoutingDecision) -> str:
     """One plain-language paragraph for the timeline: where it went and why."""
     names = dict(Category.objects.values_list("slug", "name"))

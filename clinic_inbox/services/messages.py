@@ -10,10 +10,18 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from clinic_inbox.exceptions import MissingRequiredField, NotPermitted
+from clinic_inbox.exceptions import (
+    TEMPLATE_INACTIVE,
+    TEMPLATE_NOT_FILLED_IN,
+    MissingRequiredField,
+    NotPermitted,
+    TemplateNotUsable,
+)
 from clinic_inbox.models import Case, Channel, InternalNote, Reply, TimelineEvent
 from clinic_inbox.services._common import lock_case, record_event, save_case, staff_roles
 from routing.models import OwnerRole
+from templates_app.models import TemplateVersion
+from templates_app.rendering import PLACEHOLDERS, placeholders_in
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +44,21 @@ def _required_text(value: str, field: str, label: str) -> str:
     return text[:BODY_LIMIT]
 
 
+def _check_template(version: TemplateVersion, *, roles: frozenset[str], text: str) -> None:
+    """Refuse a template the sender's roles may not use, or a reply still holding one of the
+    template's placeholders (a value the sender was asked to type in and did not)."""
+    template = version.template
+    if not template.allows(roles):
+        raise NotPermitted.for_template(template.name, template.allowed_roles)
+    if not template.active:
+        raise TemplateNotUsable(TEMPLATE_INACTIVE.format(name=template.name))
+    used = set(placeholders_in(version.body)) & set(PLACEHOLDERS)
+    unfilled = [name for name in placeholders_in(text) if name in used]
+    if unfilled:
+        names = ", ".join(f"{{{name}}}" for name in unfilled)
+        raise TemplateNotUsable(TEMPLATE_NOT_FILLED_IN.format(names=names))
+
+
 @transaction.atomic
 def reply(
     case: Case,
@@ -44,18 +67,22 @@ def reply(
     body: str,
     method: str = "",
     expected_version: int | None = None,
+    template_version: TemplateVersion | None = None,
 ) -> Reply:
     """Record a reply to the patient and, for email, queue it for sending after commit.
 
     The safety boundary is enforced here, not only in the UI: on a clinical question or a
     red-flag case only clinical staff may reply. The first reply stops the first-response
-    clock. A phone call-back is recorded as the reply it is.
+    clock. A phone call-back is recorded as the reply it is. A reply started from a template
+    records `template_version`; the template's role limit is enforced here too.
     """
     roles = staff_roles(by)
     case = lock_case(case, expected_version=expected_version)
     if case.is_clinical and OwnerRole.CLINICAL not in roles:
         raise NotPermitted(NotPermitted.CLINICAL_REPLY)
     text = _required_text(body, "body", "the reply text")
+    if template_version is not None:
+        _check_template(template_version, roles=roles, text=text)
     method = method or METHOD_FOR_CHANNEL[Channel(case.channel)]
     if method == Reply.Method.EMAIL and not case.reply_address:
         method = Reply.Method.PHONE_CALL
@@ -68,18 +95,17 @@ def reply(
         body=text,
         sent_at=now,
         delivery=Reply.Delivery.PENDING if sends_email else Reply.Delivery.NOT_APPLICABLE,
+        template_version=template_version,
     )
     fields = []
     if case.first_responded_at is None:
         case.first_responded_at = now
         fields.append("first_responded_at")
     save_case(case, fields)
-    record_event(
-        case,
-        TimelineEvent.Kind.REPLIED,
-        actor=by,
-        details={"reply_id": answer.pk, "method": method},
-    )
+    details: dict[str, object] = {"reply_id": answer.pk, "method": method}
+    if template_version is not None:
+        details["template_version_id"] = template_version.pk
+    record_event(case, TimelineEvent.Kind.REPLIED, actor=by, details=details)
     if sends_email:
         from clinic_inbox.tasks import send_reply_email_task
 

@@ -31,12 +31,23 @@ from clinic_inbox.models import Case, Reply
 from clinic_inbox.permissions import user_roles
 from clinic_inbox.selectors import get_case_for_user, visible_cases
 from clinic_inbox.selectors.case_page import case_page, display_name
+from clinic_inbox.selectors.reply_templates import reply_templates, template_values
 from routing.models import OwnerRole
+from templates_app.models import ReplyTemplate
+from templates_app.rendering import MissingValues, RenderError
+from templates_app.rendering import render as render_template
 
 TEMPLATE = "clinic_inbox/case.html"
 NOT_SAVED = "Please check the “{title}” form below."
 REPLY_BLOCKED = "Only clinical staff can reply on this case. Route it to clinical with a note."
 LEFT_QUEUES = "It is no longer in your queues."
+PICK_TEMPLATE = "Pick a template to fill in."
+TEMPLATE_FILLED = "Filled in “{name}”. Read it through and edit it before sending."
+TEMPLATE_BLANKS = "Replace {names} in the text with the right details before sending."
+TEMPLATE_REVIEW_OVERDUE = (
+    "“{name}” was due for review on {due:%d %b %Y}: check that it is still right, "
+    "and tell your office manager."
+)
 # Moves with a form of their own on the page (and a route of their own).
 DEDICATED_MOVES = frozenset({workflow.ESCALATED, workflow.ROUTED_TO_CLINICAL})
 STATUS_FOR_ERROR: tuple[tuple[type[DomainError], int], ...] = (
@@ -81,7 +92,8 @@ def _action_forms(request: HttpRequest, case: Case) -> dict[str, forms.CaseActio
         found["route_to_clinical"] = forms.RouteToClinicalForm(case=case)
     if not behind_boundary:
         found["recategorise"] = forms.RecategoriseForm(case=case)
-        found["reply"] = forms.ReplyForm(case=case)
+        templates = reply_templates(case, request.user)
+        found["reply"] = forms.ReplyForm(case=case, templates=templates)
     found["note"] = forms.NoteForm(case=case)
     return found
 
@@ -242,7 +254,10 @@ def recategorise(request: HttpRequest, pk: int) -> HttpResponse:
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer the patient, or record the call-back made; clinical cases need clinical staff."""
     case = get_case_for_user(request.user, pk)
-    form = forms.ReplyForm(request.POST, case=case)
+    templates = reply_templates(case, request.user)
+    form = forms.ReplyForm(request.POST, case=case, templates=templates)
+    if form.fill_in():
+        return _fill_in(request, case, form)
     if not form.is_valid():
         return _refused(request, case, form)
     try:
@@ -251,12 +266,56 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             body=form.cleaned_data["body"],
             expected_version=form.cleaned_data["version"],
+            template_version=form.cleaned_data["template_version"],
         )
     except DomainError as error:
         return _refused(request, case, form, error)
     if answer.method == Reply.Method.PHONE_CALL:
         return _done(request, case, f"Call-back recorded on {case.reference}.")
     return _done(request, case, f"Reply sent on {case.reference}.")
+
+
+def _chosen_template(form: forms.ReplyForm) -> ReplyTemplate | None:
+    """The picked template, only from those this user may use on this case."""
+    field = form.fields.get("template")
+    picked = str(form.data.get("template", ""))
+    if field is None or not picked.isdigit():
+        return None
+    return field.queryset.filter(pk=picked).first()
+
+
+def _fill_in(request: HttpRequest, case: Case, form: forms.ReplyForm) -> HttpResponse:
+    """Put the picked template, filled from the case, into the reply box; nothing is sent.
+
+    A value the case cannot supply (the appointment time, say) stays as its `{placeholder}`
+    and the user is told to replace it; services.reply refuses the text until it is.
+    """
+    template = _chosen_template(form)
+    version = template.current_version if template else None
+    if template is None or version is None:
+        form.add_error("template", PICK_TEMPLATE)
+        return _refused(request, case, form)
+    values = template_values(case, request.user)
+    try:
+        text = render_template(version.body, values)
+    except MissingValues as missing:
+        # Tokens go in as plain values, so this second pass cannot fail on them again.
+        text = render_template(version.body, {**values, **{n: f"{{{n}}}" for n in missing.names}})
+        names = ", ".join(f"{{{name}}}" for name in missing.names)
+        messages.warning(request, TEMPLATE_BLANKS.format(names=names))
+    except RenderError as error:
+        form.add_error("template", error.message)
+        return _refused(request, case, form)
+    if template.is_review_overdue(timezone.localdate()):
+        messages.warning(
+            request, TEMPLATE_REVIEW_OVERDUE.format(name=template.name, due=template.review_due)
+        )
+    messages.info(request, TEMPLATE_FILLED.format(name=template.name))
+    data = form.data.copy()
+    data.pop(form.FILL, None)
+    data.update({"body": text, "template_version": str(version.pk)})
+    filled = forms.ReplyForm(data, case=case, templates=form.fields["template"].queryset)
+    return render(request, TEMPLATE, _page_context(request, case, bound=filled))
 
 
 @login_required

@@ -60,3 +60,12 @@ def test_public_holidays_come_from_the_calendar_country() -> None:
     )
 
     assert deadline.due == datetime(2026, 11, 27, 22, 0, tzinfo=UTC)
+
+
+def test_reply_templates_are_offered_the_active_categories() -> None:
+    from templates_app.conf import category_choices
+
+    choices = dict(category_choices())
+
+    assert choices["billing"] == "Billing"
+    assert "clinical_question" in choices
