@@ -1,0 +1,118 @@
+"""Deadline sweep over 100,000 open cases on PostgreSQL: time and queries for one run.
+
+    .venv/bin/python bench/sweep.py [--cases 100000] [--batch-size 10000] [--keep]
+
+Creates a scratch database (clinic_inbox_bench) on the PostgreSQL server named by
+BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432), migrates it, seeds open
+cases with about half past their first-response deadline, then times `flag_breaches` and a
+second, idle run. Drops the database afterwards unless --keep. Target: under 1 s for 100,000
+cases, with a fixed number of queries per batch (so the count grows with the number of
+batches only, never with rows per batch).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+DB_NAME = "clinic_inbox_bench"
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+
+
+def recreate_database() -> None:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def drop_database() -> None:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args()
+
+    recreate_database()
+    # Settings read DATABASE_URL once, at setup: point them at the scratch database first.
+    os.environ["DATABASE_URL"] = f"{SERVER}/{DB_NAME}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    try:
+        run(args.cases, args.batch_size)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            drop_database()
+
+
+def seed(count: int) -> None:
+    from clinic_inbox.models import Case, Channel
+
+    rows = []
+    for i in range(count):
+        received = NOW - timedelta(hours=8) + timedelta(seconds=i % 3600)
+        # Even rows are past due at NOW, odd rows due an hour later.
+        due = NOW - timedelta(minutes=30) if i % 2 == 0 else NOW + timedelta(hours=1)
+        rows.append(
+            Case(
+                channel=Channel.PORTAL,
+                subject="Bench",
+                category_id="reschedule_cancel",
+                urgency_tier_id="same_day",
+                owner_role="virtual_assistant",
+                received_at=received,
+                first_response_due=due,
+            )
+        )
+    Case.objects.bulk_create(rows, batch_size=5000)
+
+
+def run(count: int, batch_size: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.services import flag_breaches
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"migrated scratch database {DB_NAME} in {time.perf_counter() - started:.1f} s")
+
+    started = time.perf_counter()
+    seed(count)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE clinic_inbox_case")
+    print(f"seeded {count:,} open cases in {time.perf_counter() - started:.1f} s")
+
+    for label in ("sweep", "second sweep (nothing left)"):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            flagged = flag_breaches(now=NOW, batch_size=batch_size)
+            elapsed = time.perf_counter() - started
+        batches = max(1, -(-flagged // batch_size))
+        print(
+            f"{label}: flagged {flagged:,} of {count:,} in {elapsed:.3f} s, "
+            f"{len(queries)} queries, batch size {batch_size:,} "
+            f"({batches} batch{'es' if batches != 1 else ''} with work)"
+        )
+
+
+if __name__ == "__main__":
+    main()

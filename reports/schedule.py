@@ -1,0 +1,101 @@
+"""The Celery beat schedule, declared once. Migrations write it into django_celery_beat's
+tables (DatabaseScheduler), so managers can see it in the admin; edit it here, then add a
+migration that calls `sync_schedule` again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Every:
+    """An interval schedule: every `seconds` seconds."""
+
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Daily:
+    """A crontab schedule in the clinic's time zone (settings.TIME_ZONE)."""
+
+    hour: str
+    minute: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    task: str
+    when: Every | Daily
+    description: str
+
+
+SCHEDULE: tuple[Entry, ...] = (
+    # Every minute: flag cases whose first response is now overdue and alert on urgent ones.
+    # A late or missed run is harmless: the next one flags everything still overdue.
+    Entry(
+        name="Sweep response deadlines",
+        task="reports.tasks.sweep_deadlines",
+        when=Every(seconds=60),
+        description="Flags cases past their first-response deadline.",
+    ),
+    # Every hour: flag open cases still unresolved one business day after they arrived.
+    Entry(
+        name="Flag unresolved cases",
+        task="reports.tasks.flag_unresolved",
+        when=Every(seconds=3600),
+        description="Flags open cases unresolved after one business day.",
+    ),
+    # Every day at 17:00 clinic time: email office managers the end-of-day report.
+    Entry(
+        name="End-of-day report",
+        task="reports.tasks.send_end_of_day_report",
+        when=Daily(hour="17", minute="0"),
+        description="Emails office managers the unresolved-work report.",
+    ),
+)
+
+
+def sync_schedule(apps: Any) -> None:
+    """Create or update one PeriodicTask per SCHEDULE entry (called from migrations with the
+    historical app registry); running it again changes nothing."""
+    periodic_task = apps.get_model("django_celery_beat", "PeriodicTask")
+    interval = apps.get_model("django_celery_beat", "IntervalSchedule")
+    crontab = apps.get_model("django_celery_beat", "CrontabSchedule")
+    for entry in SCHEDULE:
+        fields: dict[str, Any] = {"interval": None, "crontab": None}
+        if isinstance(entry.when, Every):
+            fields["interval"], _ = interval.objects.get_or_create(
+                every=entry.when.seconds, period="seconds"
+            )
+        else:
+            fields["crontab"], _ = crontab.objects.get_or_create(
+                minute=entry.when.minute,
+                hour=entry.when.hour,
+                day_of_week="*",
+                day_of_month="*",
+                month_of_year="*",
+                timezone=settings.TIME_ZONE,
+            )
+        periodic_task.objects.update_or_create(
+            name=entry.name,
+            defaults={
+                **fields,
+                "task": entry.task,
+                "description": entry.description,
+                "enabled": True,
+            },
+        )
+    # Beat only notices edits when this row changes (DatabaseScheduler caches the schedule).
+    changed = apps.get_model("django_celery_beat", "PeriodicTasks")
+    changed.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
+
+
+def remove_schedule(apps: Any) -> None:
+    """Reverse of `sync_schedule`: delete the PeriodicTask rows it created."""
+    periodic_task = apps.get_model("django_celery_beat", "PeriodicTask")
+    periodic_task.objects.filter(name__in=[entry.name for entry in SCHEDULE]).delete()

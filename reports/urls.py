@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.eod_report, name="eod"),
+    path("end-of-day.csv", views.eod_report_csv, name="eod_csv"),
+]
