@@ -28,6 +28,7 @@ NOT_STAFF = "Only staff in a clinic role can do this."
 TEMPLATE_ROLE_ONLY = "The template “{name}” is for {roles} only."
 TEMPLATE_INACTIVE = "The template “{name}” is no longer in use. Pick another one."
 TEMPLATE_NOT_FILLED_IN = "Fill in {names} in the reply before sending it."
+CASE_RESOLVED = "{reference} is closed. Reopen it first (Change status → Reopen) with a reason."
 UNKNOWN_CATEGORY = "There is no active category {category!r}."
 
 

@@ -15,6 +15,7 @@ from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 
 from clinic_inbox import workflow
 from clinic_inbox.exceptions import MISSING_FIELDS
@@ -280,7 +281,8 @@ class ReplyForm(CaseActionForm):
         elif case.channel == Channel.PORTAL:
             body.help_text = "Sent as a message in the patient portal."
         else:
-            body.help_text = f"Emailed to {case.reply_address}."
+            # crispy renders help text as HTML: the address came from outside, so escape it.
+            body.help_text = format_html("Emailed to {}.", case.reply_address)
 
     def build_helper(self) -> FormHelper:
         helper = super().build_helper()

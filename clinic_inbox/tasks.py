@@ -14,7 +14,9 @@ logger = logging.getLogger(__name__)
 TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 
 # Email to patients: redelivered if a worker dies, retried with backoff while the mail
-# server is away; the services claim each message first, so a retry never sends twice.
+# server is away. Replies and acknowledgements are claimed before sending, so a retry never
+# sends them twice; a hand-off notice is checked against its event, so only a worker dying
+# between sending and recording can repeat it.
 EMAIL_TASK = {
     "bind": True,
     "acks_late": True,

@@ -144,11 +144,6 @@ def _moves() -> tuple[Move, ...]:
 MOVES: Mapping[tuple[str, str], Move] = {(m.source, m.target): m for m in _moves()}
 
 
-def allowed_targets(source: str) -> tuple[str, ...]:
-    """Every status reachable from `source` by someone, in table order."""
-    return tuple(target for (src, target) in MOVES if src == source)
-
-
 def check_transition(
     *,
     source: str,

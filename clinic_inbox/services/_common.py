@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from clinic_inbox.exceptions import NOT_STAFF, DomainError, StaleCase
+from clinic_inbox.exceptions import CASE_RESOLVED, NOT_STAFF, DomainError, StaleCase
 from clinic_inbox.models import Case, TimelineEvent
 from clinic_inbox.permissions import user_roles
 
@@ -23,6 +23,12 @@ def lock_case(case: Case | int, *, expected_version: int | None = None) -> Case:
     if expected_version is not None and locked.version != expected_version:
         raise StaleCase()
     return locked
+
+
+def require_open(case: Case) -> None:
+    """Refuse work on a resolved case: it has to be reopened, with a reason, first."""
+    if case.is_resolved:
+        raise DomainError(CASE_RESOLVED.format(reference=case.reference))
 
 
 def staff_roles(user: AbstractBaseUser) -> frozenset[str]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -33,6 +35,15 @@ class IntakeResult:
 def _clean(text: str) -> str:
     # PostgreSQL text cannot hold NUL; a broken encoding must not lose the message.
     return (text or "").replace("\x00", "")
+
+
+def _usable_email(address: str) -> str:
+    """The address if it is a valid email address, else '' (it is still kept on the event)."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return ""
+    return address
 
 
 def _split_subject(subject: str, body: str) -> tuple[str, str]:
@@ -79,6 +90,7 @@ def receive_message(
             return IntakeResult(existing, created=False)
     subject, body = _split_subject(subject, body)
     received_at = received_at or timezone.now()
+    given_email = _clean(sender_email).strip()[:254]
     try:
         with transaction.atomic():
             case = _create_routed_case(
@@ -86,7 +98,7 @@ def receive_message(
                 subject=subject,
                 body=body,
                 sender_name=_clean(sender_name).strip()[:160],
-                sender_email=_clean(sender_email).strip()[:254],
+                sender_email=_usable_email(given_email),
                 sender_phone=_clean(sender_phone).strip()[:32],
                 patient=patient,
                 external_id=external_id,
@@ -94,6 +106,7 @@ def receive_message(
                 received_at=received_at,
                 notify_sender=acknowledge,
                 by=by,
+                given_email=given_email,
             )
     except IntegrityError:
         # Two deliveries of the same message raced; the first one's case stands.
@@ -109,7 +122,7 @@ def receive_message(
     return IntakeResult(case, created=True)
 
 
-def _create_routed_case(*, by: AbstractBaseUser | None, **fields: object) -> Case:
+def _create_routed_case(*, by: AbstractBaseUser | None, given_email: str, **fields: object) -> Case:
     message = InboundMessage(
         channel=str(fields["channel"]),
         subject=str(fields["subject"]),
@@ -138,7 +151,12 @@ def _create_routed_case(*, by: AbstractBaseUser | None, **fields: object) -> Cas
         TimelineEvent.Kind.RECEIVED,
         actor=by,
         to_status=case.status,
-        details={"channel": case.channel, "external_id": case.external_id},
+        details={
+            "channel": case.channel,
+            "external_id": case.external_id,
+            # An address that is not one is never mailed, but what the sender gave is kept.
+            **({"unusable_email": given_email} if given_email != case.sender_email else {}),
+        },
     )
     record_event(
         case,

@@ -13,7 +13,13 @@ from clinic_inbox.exceptions import (
 )
 from clinic_inbox.models import Case, TimelineEvent
 from clinic_inbox.permissions import user_roles
-from clinic_inbox.services._common import lock_case, record_event, save_case, staff_roles
+from clinic_inbox.services._common import (
+    lock_case,
+    record_event,
+    require_open,
+    save_case,
+    staff_roles,
+)
 from routing import selectors as routing_selectors
 from routing.models import Category, OwnerRole, Tier
 
@@ -36,6 +42,7 @@ def recategorise(
     """
     roles = staff_roles(by)
     case = lock_case(case, expected_version=expected_version)
+    require_open(case)
     if not reason.strip():
         raise MissingRequiredField(["why (reason)"], fields=["reason"])
     if case.is_clinical and OwnerRole.CLINICAL not in roles:

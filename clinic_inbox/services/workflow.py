@@ -18,7 +18,13 @@ from clinic_inbox.exceptions import (
 )
 from clinic_inbox.models import Case, TimelineEvent
 from clinic_inbox.permissions import user_roles
-from clinic_inbox.services._common import lock_case, record_event, save_case, staff_roles
+from clinic_inbox.services._common import (
+    lock_case,
+    record_event,
+    require_open,
+    save_case,
+    staff_roles,
+)
 from clinic_inbox.services.acknowledge import wants_acknowledgement
 from routing import selectors as routing_selectors
 from routing.models import OwnerRole
@@ -195,6 +201,7 @@ def claim(case: Case, *, by: AbstractBaseUser, expected_version: int | None = No
     """
     roles = staff_roles(by)
     case = lock_case(case, expected_version=expected_version)
+    require_open(case)
     if case.assignee_id == by.pk:
         return case
     if case.assignee_id is not None:
@@ -233,6 +240,7 @@ def assign(
     """
     staff_roles(by)
     case = lock_case(case, expected_version=expected_version)
+    require_open(case)
     if to is not None:
         assignee_roles = user_roles(to)
         if not assignee_roles:

@@ -49,6 +49,10 @@ _LIST_BETWEEN = re.compile(rf"\s*(?:[\w'/-]+\s+){{0,3}}?{_ITEM}(?:{_JOIN}{_ITEM}
 _OR_JOIN_END = re.compile(r"\b(?:or|nor|o|ni)\s+$")
 _OR_JOIN_NEXT = re.compile(rf"(?:\s*,\s*{_ITEM})*\s*,?\s*(?:or|nor|o|ni)\s+\w")
 MAX_LIST_CHARS = 160
+# A "sentence" is read at most this far either side of a mention. Real sentences are far
+# shorter; run-on text (a pasted log, no full stops) would otherwise make every mention rescan
+# everything before it, and routing time would grow with the square of the length.
+SENTENCE_REACH = 600
 _UNABLE_BEFORE = re.compile(
     r"\b(?:can'?t|cannot|unable|not able|hard to|difficult to|no puedo)\b[^,.;!?\n]*$"
 )
@@ -151,7 +155,8 @@ class MentionContext:
         """Return the (start, end) span of the sentence around text[start:end]."""
         if self._sentences is None:
             self._sentences = _boundaries(_SENTENCE_END, self.text)
-        return _enclosing(self._sentences, start, end, len(self.text))
+        lo, hi = _enclosing(self._sentences, start, end, len(self.text))
+        return max(lo, start - SENTENCE_REACH), min(hi, end + SENTENCE_REACH)
 
     def clause_start(self, start: int, end: int) -> int:
         """Return where the clause around text[start:end] begins."""

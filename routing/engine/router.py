@@ -28,6 +28,10 @@ from .values import (
 _TRIAGE_LANE = Lane(category=NEEDS_TRIAGE, tier=SAME_DAY, owner_role=TRIAGE_OWNER)
 
 
+SUBJECT_READ_LIMIT = 1_000
+BODY_READ_LIMIT = 20_000
+
+
 class _Scan:
     """The message normalised once, with the phrases present in each field.
 
@@ -37,8 +41,10 @@ class _Scan:
 
     def __init__(self, message: InboundMessage, ruleset: Ruleset) -> None:
         self.channel = message.channel
-        subject = normalise(message.subject)
-        full_body = normalise(message.body)
+        # Routing reads the opening of very long messages only (the case keeps all of it):
+        # what a patient needs is stated early, and a pasted log must not stall intake.
+        subject = normalise(message.subject[:SUBJECT_READ_LIMIT])
+        full_body = normalise(message.body[:BODY_READ_LIMIT])
         fresh_body = strip_quoted(full_body)
         index = ruleset.index
         subject_keys = index.present(subject, tokens_of(subject))

@@ -266,3 +266,14 @@ def test_the_page_costs_the_same_queries_for_3_or_30_timeline_events(client: Cli
         client.get(reverse("inbox:case", args=[long.pk]))
 
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_hostile_sender_address_is_escaped_in_the_reply_help(client, va) -> None:
+    case = CaseFactory(channel="email", sender_email="x@example.com")
+    Case.objects.filter(pk=case.pk).update(sender_email='"<b>bold</b>"@example.com')
+    client.force_login(va)
+
+    page = client.get(reverse("inbox:case", args=[case.pk])).content.decode()
+
+    assert "<b>bold</b>" not in page
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page

@@ -91,3 +91,21 @@ def test_cases_cannot_be_assigned_to_someone_without_a_role(manager) -> None:
 
     with pytest.raises(DomainError, match="Pat Lee is not in any staff role"):
         services.assign(case, to=outsider, by=manager)
+
+
+@pytest.mark.parametrize("status", [Case.Status.COMPLETED, Case.Status.CLOSED_NO_RESPONSE])
+def test_a_closed_case_cannot_be_claimed_assigned_or_recategorised(
+    status, va, manager, coordinator
+) -> None:
+    case = CaseFactory(status=status)
+
+    with pytest.raises(DomainError, match=r"is closed\. Reopen it first"):
+        services.claim(case, by=va)
+    with pytest.raises(DomainError, match="is closed"):
+        services.assign(case, to=coordinator, by=manager)
+    with pytest.raises(DomainError, match="is closed"):
+        services.recategorise(case, category="billing", by=manager, reason="x")
+
+    case.refresh_from_db()
+    assert case.assignee is None
+    assert not case.events.exists()

@@ -104,3 +104,12 @@ def test_failure_while_writing_events_leaves_no_case(monkeypatch) -> None:
         receive()
 
     assert not Case.objects.exists()
+
+
+def test_an_address_that_is_not_one_is_never_mailed_but_kept_on_the_timeline() -> None:
+    raw = '"<img src=x onerror=alert(1)>"@evil.example'
+    case = receive(channel="web_form", sender_email=raw).case
+
+    assert case.sender_email == ""
+    received = case.events.get(kind=TimelineEvent.Kind.RECEIVED)
+    assert received.details["unusable_email"] == raw

@@ -72,7 +72,9 @@ def test_assistant_claims_replies_and_waits_on_the_patient(
     page.get_by_role("button", name="Claim this case").click()
     expect(page.get_by_text(f"You claimed {reschedule.reference}.")).to_be_visible()
 
-    page.locator("#reply-body").fill("We can move you to Tuesday at 2pm. Does that work?")
+    page.locator("#reply-template").select_option(label="Cancellation: let's find a new time")
+    page.get_by_role("button", name="Fill in").click()
+    expect(page.locator("#reply-body")).to_have_value(re.compile(r"^Hi Ana,"))
     page.get_by_role("button", name="Send reply").click()
     expect(page.get_by_text(f"Reply sent on {reschedule.reference}.")).to_be_visible()
 
@@ -86,7 +88,9 @@ def test_assistant_claims_replies_and_waits_on_the_patient(
     reschedule.refresh_from_db()
     assert reschedule.status == Case.Status.WAITING_ON_PATIENT
     assert reschedule.first_responded_at is not None
-    assert Reply.objects.get(case=reschedule).body.startswith("We can move you to Tuesday")
+    answer = Reply.objects.get(case=reschedule)
+    assert answer.body.startswith("Hi Ana,")
+    assert answer.template_version is not None
 
 
 def test_assistant_cannot_reply_on_a_red_flag_case_even_by_posting_directly(

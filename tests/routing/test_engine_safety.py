@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from routing.engine import InboundMessage, RoutingDecision, Ruleset, compile_ruleset, route
+from routing.engine.router import BODY_READ_LIMIT
 from routing.seed_rules import DEFAULT_RULES, DEFAULT_TERMS, LANES
 
 
@@ -247,3 +248,12 @@ def test_ignored_mentions_are_explained_in_the_reasons(ruleset: Ruleset) -> None
     decision = decide(ruleset, "No chest pain. Need an appointment.")
 
     assert 'ignored red flag term "chest pain" in body: negated by "no"' in decision.reasons
+
+
+def test_a_huge_run_on_message_is_routed_from_its_opening(ruleset: Ruleset) -> None:
+    body = "I have chest pain right now. " + "no fever and tired " * 60_000
+
+    decision = decide(ruleset, body)
+
+    assert len(body) > BODY_READ_LIMIT
+    assert decision.red_flag is True
