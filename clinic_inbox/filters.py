@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_filters.fields import ModelChoiceField
 
 from clinic_inbox.models import Case, Channel
+from clinic_inbox.permissions import display_name
 from clinic_inbox.selectors.queues import READY_VIEWS, open_q, overdue_q, ready_view_q, staff_users
 from routing.models import Category, OwnerRole, Tier
 
@@ -62,7 +63,7 @@ def _start_of_day(day: date) -> datetime:
 
 class StaffChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: AbstractBaseUser) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class StaffChoiceFilter(django_filters.ModelChoiceFilter):

@@ -31,3 +31,8 @@ def is_clinical(user: AbstractBaseUser | AnonymousUser | None) -> bool:
 
 def is_office_manager(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     return OwnerRole.OFFICE_MANAGER in user_roles(user)
+
+
+def display_name(user: AbstractBaseUser) -> str:
+    """How staff see a colleague named: full name, else username."""
+    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]

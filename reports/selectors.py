@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic_inbox.models import Case, case_reference
+from clinic_inbox.permissions import display_name
 from reports.business_days import business_hours
 from routing.business_time import business_time_between
 from routing.models import OwnerRole
@@ -163,9 +164,7 @@ def unresolved_cases(*, now: datetime) -> list[UnresolvedCase]:
             path=reverse("inbox:case", args=[case.pk]),
             category=case.category.name,
             owner_role=OwnerRole(case.owner_role).label,
-            assignee=(case.assignee.get_full_name() or case.assignee.username)
-            if case.assignee
-            else "",
+            assignee=display_name(case.assignee) if case.assignee else "",
             age_hours=business_hours(business_time_between(case.received_at, now, calendar)),
             next_step=case.next_step,
         )

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
 from clinic_inbox.models import Case, InternalNote, Reply, TimelineEvent
+from clinic_inbox.permissions import display_name as staff_name
 from clinic_inbox.selectors.access import visible_cases
 from routing import selectors as routing_selectors
 from routing.models import Category, OwnerRole, Tier
@@ -57,7 +58,7 @@ class CasePage:
 def display_name(user: AbstractBaseUser | None) -> str:
     if user is None:
         return SYSTEM
-    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+    return staff_name(user)
 
 
 def case_page(case: Case, *, user: AbstractBaseUser | AnonymousUser, at: datetime) -> CasePage:

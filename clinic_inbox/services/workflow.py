@@ -17,7 +17,7 @@ from clinic_inbox.exceptions import (
     NotPermitted,
 )
 from clinic_inbox.models import Case, TimelineEvent
-from clinic_inbox.permissions import user_roles
+from clinic_inbox.permissions import display_name, user_roles
 from clinic_inbox.services._common import (
     lock_case,
     record_event,
@@ -206,7 +206,7 @@ def claim(case: Case, *, by: AbstractBaseUser, expected_version: int | None = No
         return case
     if case.assignee_id is not None:
         holder = case.assignee
-        raise AlreadyClaimed(holder.get_full_name() or holder.get_username())
+        raise AlreadyClaimed(display_name(holder))
     if case.is_clinical and OwnerRole.CLINICAL not in roles:
         raise NotPermitted(NotPermitted.CLINICAL_CASE)
     case.assignee = by
@@ -244,7 +244,7 @@ def assign(
     if to is not None:
         assignee_roles = user_roles(to)
         if not assignee_roles:
-            name = to.get_full_name() or to.get_username()
+            name = display_name(to)
             raise DomainError(ASSIGNEE_NOT_IN_ROLE.format(name=name))
         if case.is_clinical and OwnerRole.CLINICAL not in assignee_roles:
             raise NotPermitted(NotPermitted.CLINICAL_CASE)

@@ -26,7 +26,7 @@ from clinic_inbox import selectors, services
 from clinic_inbox.exceptions import DomainError
 from clinic_inbox.filters import QueueFilter
 from clinic_inbox.models import Case, case_reference
-from clinic_inbox.permissions import user_roles
+from clinic_inbox.permissions import display_name, user_roles
 from routing.models import OwnerRole
 from routing.selectors import time_left_counter
 
@@ -83,7 +83,7 @@ def _staff_choices() -> list[tuple[int, str]]:
     choices = []
     for person in selectors.assignable_staff():
         roles = ", ".join(OwnerRole(group.name).label for group in person.role_groups)
-        choices.append((person.pk, f"{person.get_full_name() or person.get_username()}: {roles}"))
+        choices.append((person.pk, f"{display_name(person)}: {roles}"))
     return choices
 
 
@@ -229,7 +229,7 @@ def _report(request: HttpRequest, data: dict[str, Any], *, done: int, skipped: i
     summary = f"{verb} {done} case{'' if done == 1 else 's'}"
     if data["action"] == "assign":
         person = data["assignee"]
-        summary += f" to {person.get_full_name() or person.get_username()}"
+        summary += f" to {display_name(person)}"
     if skipped:
         summary += f"; {skipped} not changed"
     level = messages.success if done else messages.warning
