@@ -1,0 +1,218 @@
+"""Operational metrics over a range of clinic-local receipt dates. Reads only.
+
+Counts and groupings are aggregated in the database. Business-hours durations need the
+business calendar, so they are computed in Python over one `values_list` query of only the
+columns they use. No patient data leaves here: results are keyed by category, owner role,
+urgency tier or (weekday, hour).
+
+A date range `[start, end]` is inclusive and in clinic-local dates (`settings.TIME_ZONE`): a
+case belongs to it when its `received_at`, seen on the clinic's wall clock, falls on any day
+from `start` to `end`.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+
+from clinic_inbox.models import Case, TimelineEvent
+from routing.business_time import Calendar, business_time_between
+from routing.models import Category, OwnerRole, UrgencyTier
+from routing.selectors import load_calendar
+
+NEW_APPOINTMENT = "new_appointment"
+_SECONDS_PER_HOUR = 3600
+
+
+def _clinic_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def received_in_q(*, start: date, end: date) -> Q:
+    """Cases received on clinic-local dates `start` to `end`, both included."""
+    zone = _clinic_zone()
+    begin = datetime.combine(start, time(0), tzinfo=zone)
+    finish = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
+    return Q(received_at__gte=begin, received_at__lt=finish)
+
+
+def _nearest_rank(ordered: list[float], percentile: int) -> float:
+    """The nearest-rank percentile of a sorted, non-empty list: the value at rank
+    ceil(p/100 * n), counting from 1."""
+    rank = max(1, math.ceil(percentile * len(ordered) / 100))
+    return ordered[rank - 1]
+
+
+def _summary(hours: list[float]) -> dict[str, float | int | None]:
+    if not hours:
+        return {"count": 0, "mean": None, "median": None, "p90": None}
+    ordered = sorted(hours)
+    return {
+        "count": len(ordered),
+        "mean": statistics.fmean(ordered),
+        "median": statistics.median(ordered),
+        "p90": _nearest_rank(ordered, 90),
+    }
+
+
+def first_response_times(*, start: date, end: date) -> dict[str, dict[str, float | int | None]]:
+    """Business hours from receipt to first response, by category and by owner role.
+
+    Definition: for each case received in `[start, end]` that has a first response, the
+    clinic's open time (the business calendar: weekly hours less holidays and closures)
+    elapsed between `received_at` and `first_responded_at`, in hours. Cases not yet answered
+    are left out. Time spent waiting on the patient is not subtracted. Each case counts once
+    under `"category:<slug>"` (its current category) and once under `"role:<role>"` (its
+    current owner role). Each group gives the count, the mean, the median and the 90th
+    percentile by nearest rank (the smallest value with at least 90% of the values at or
+    below it). Groups with no cases are absent.
+    """
+    rows = (
+        Case.objects.filter(received_in_q(start=start, end=end), first_responded_at__isnull=False)
+        .order_by()
+        .values_list("category_id", "owner_role", "received_at", "first_responded_at")
+    )
+    calendars: dict[int, Calendar] = {}
+    groups: dict[str, list[float]] = defaultdict(list)
+    for category, role, received_at, responded_at in rows:
+        year = received_at.year
+        if year not in calendars:
+            # Holidays cover the year before and after: enough for any one response.
+            calendars[year] = load_calendar(around=received_at)
+        elapsed = business_time_between(received_at, responded_at, calendars[year])
+        hours = elapsed.total_seconds() / _SECONDS_PER_HOUR
+        groups[f"category:{category}"].append(hours)
+        groups[f"role:{role}"].append(hours)
+    return {key: _summary(values) for key, values in sorted(groups.items())}
+
+
+def sla_compliance(*, start: date, end: date) -> dict[str, dict[str, int | float | None]]:
+    """First-response compliance per urgency tier for cases received in `[start, end]`.
+
+    For each tier (every tier appears, most urgent first): `responded` is the number of cases
+    with a first response, `on_time` how many of those were answered by the deadline
+    (`first_responded_at <= first_response_due`), and `percentage` is `on_time / responded`
+    times 100, or None when no case of the tier was answered.
+    """
+    counts = {
+        row["urgency_tier_id"]: row
+        for row in Case.objects.filter(
+            received_in_q(start=start, end=end), first_responded_at__isnull=False
+        )
+        .order_by()
+        .values("urgency_tier_id")
+        .annotate(
+            responded=Count("id"),
+            on_time=Count("id", filter=Q(first_responded_at__lte=F("first_response_due"))),
+        )
+    }
+    result: dict[str, dict[str, int | float | None]] = {}
+    for tier in UrgencyTier.objects.order_by("rank").values_list("slug", flat=True):
+        row = counts.get(tier, {"responded": 0, "on_time": 0})
+        responded, on_time = row["responded"], row["on_time"]
+        result[tier] = {
+            "responded": responded,
+            "on_time": on_time,
+            "percentage": 100 * on_time / responded if responded else None,
+        }
+    return result
+
+
+def unresolved_over_one_business_day(*, at: datetime) -> int:
+    """Open cases (not completed or closed without response) flagged as aging: still
+    unresolved one business day after receipt.
+
+    The flag is set by the `flag_unresolved_after_one_business_day` sweep, so this reflects
+    its latest run; cases received after `at` are left out.
+    """
+    return (
+        Case.objects.filter(is_aging=True, received_at__lte=at)
+        .exclude(status__in=Case.RESOLVED_STATUSES)
+        .count()
+    )
+
+
+def repeat_contacts(*, start: date, end: date) -> int:
+    """Cases received in `[start, end]` marked as a repeat of an earlier case."""
+    return Case.objects.filter(received_in_q(start=start, end=end), repeat_of__isnull=False).count()
+
+
+def appointment_requests_not_converted(*, start: date, end: date) -> int:
+    """New-appointment requests received in `[start, end]` that were resolved (completed or
+    closed without response) without ever being scheduled: no timeline event moved them to
+    `scheduled`."""
+    ever_scheduled = TimelineEvent.objects.filter(
+        case=OuterRef("pk"), to_status=Case.Status.SCHEDULED
+    )
+    return (
+        Case.objects.filter(
+            received_in_q(start=start, end=end),
+            category_id=NEW_APPOINTMENT,
+            status__in=Case.RESOLVED_STATUSES,
+        )
+        .filter(~Exists(ever_scheduled))
+        .count()
+    )
+
+
+def clinical_routing(*, start: date, end: date) -> dict[str, int]:
+    """How clinical cases received in `[start, end]` reached the clinical team.
+
+    A clinical case is one whose category is clinical_question or that carries a red flag.
+    - `at_intake`: intake routed it to clinical (its ROUTED event's `owner_role` is clinical);
+    - `rerouted_later`: not routed to clinical at intake, but later routed to clinical or
+      recategorised (a ROUTED_TO_CLINICAL or RECATEGORISED event);
+    - `other`: neither (e.g. imported cases without a timeline);
+    - `total`: all of them; the three counts add up to it.
+    """
+    routed_clinical = TimelineEvent.objects.filter(
+        case=OuterRef("pk"),
+        kind=TimelineEvent.Kind.ROUTED,
+        details__owner_role=OwnerRole.CLINICAL.value,
+    )
+    rerouted = TimelineEvent.objects.filter(
+        case=OuterRef("pk"),
+        kind__in=[TimelineEvent.Kind.ROUTED_TO_CLINICAL, TimelineEvent.Kind.RECATEGORISED],
+    )
+    counts = (
+        Case.objects.filter(
+            received_in_q(start=start, end=end),
+            Q(category_id=Category.CLINICAL_QUESTION) | Q(red_flag=True),
+        )
+        .annotate(intake_clinical=Exists(routed_clinical), moved_later=Exists(rerouted))
+        .aggregate(
+            total=Count("id"),
+            at_intake=Count("id", filter=Q(intake_clinical=True)),
+            rerouted_later=Count("id", filter=Q(intake_clinical=False, moved_later=True)),
+        )
+    )
+    return {
+        "total": counts["total"],
+        "at_intake": counts["at_intake"],
+        "rerouted_later": counts["rerouted_later"],
+        "other": counts["total"] - counts["at_intake"] - counts["rerouted_later"],
+    }
+
+
+def volume_by_weekday_hour(*, start: date, end: date) -> dict[tuple[int, int], int]:
+    """Cases received in `[start, end]` per clinic-local `(weekday, hour)`, weekday 0 being
+    Monday (as `date.weekday()`) and hour 0-23. Slots with no cases are absent."""
+    zone = _clinic_zone()
+    rows = (
+        Case.objects.filter(received_in_q(start=start, end=end))
+        .order_by()
+        .annotate(
+            iso_weekday=ExtractIsoWeekDay("received_at", tzinfo=zone),
+            hour=ExtractHour("received_at", tzinfo=zone),
+        )
+        .values("iso_weekday", "hour")
+        .annotate(n=Count("id"))
+    )
+    return {(row["iso_weekday"] - 1, row["hour"]): row["n"] for row in rows}
