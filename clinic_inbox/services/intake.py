@@ -33,8 +33,10 @@ class IntakeResult:
 
 
 def _clean(text: str) -> str:
-    # PostgreSQL text cannot hold NUL; a broken encoding must not lose the message.
-    return (text or "").replace("\x00", "")
+    # PostgreSQL text cannot hold NUL, and no database can store a lone surrogate (left by
+    # a broken decoder): both are dropped or replaced so the message itself is never lost.
+    text = (text or "").replace("\x00", "")
+    return text.encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _usable_email(address: str) -> str:

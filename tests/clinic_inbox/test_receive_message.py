@@ -113,3 +113,11 @@ def test_an_address_that_is_not_one_is_never_mailed_but_kept_on_the_timeline() -
     assert case.sender_email == ""
     received = case.events.get(kind=TimelineEvent.Kind.RECEIVED)
     assert received.details["unusable_email"] == raw
+
+
+def test_a_lone_surrogate_from_a_broken_decoder_does_not_lose_the_message() -> None:
+    case = receive(subject="Refill\ud800", body="Please refill my \udcff inhaler").case
+
+    case.refresh_from_db()
+    assert case.subject == "Refill?"
+    assert case.body == "Please refill my ? inhaler"
