@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import views
+from reports import dashboard, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.eod_report, name="eod"),
     path("end-of-day.csv", views.eod_report_csv, name="eod_csv"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard.csv", dashboard.dashboard_csv, name="dashboard_csv"),
 ]

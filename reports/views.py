@@ -55,12 +55,12 @@ def eod_report_csv(request: HttpRequest) -> HttpResponse:
                 case.owner_role,
                 case.assignee,
                 case.age_hours,
-                _csv_safe(case.next_step),
+                csv_safe(case.next_step),
             ]
         )
     return response
 
 
-def _csv_safe(value: str) -> str:
+def csv_safe(value: str) -> str:
     """Neutralise spreadsheet formulas in staff-entered text (CSV injection)."""
     return f"'{value}" if value[:1] in {"=", "+", "-", "@"} else value
