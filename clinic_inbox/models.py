@@ -191,6 +191,16 @@ class Case(models.Model):
         return self.status in self.RESOLVED_STATUSES
 
     @property
+    def response_clock(self) -> str:
+        """The first-response clock: "answered", "closed", "paused" (waiting on the patient)
+        or "running". Only a running clock can be overdue."""
+        if self.first_responded_at is not None:
+            return "answered"
+        if self.is_resolved:
+            return "closed"
+        return "paused" if self.clock_paused_at is not None else "running"
+
+    @property
     def is_clinical(self) -> bool:
         """A case behind the safety boundary: only clinical staff may answer it."""
         return self.red_flag or self.category_id == Category.CLINICAL_QUESTION

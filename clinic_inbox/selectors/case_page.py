@@ -76,7 +76,7 @@ def case_page(case: Case, *, user: AbstractBaseUser | AnonymousUser, at: datetim
 def response_time_left(case: Case, *, at: datetime) -> timedelta | None:
     """Business time left to the first response (negative once overdue); None when the
     clock is not running: already answered, resolved, or paused waiting on the patient."""
-    if case.first_responded_at or case.is_resolved or case.clock_paused_at:
+    if case.response_clock != "running":
         return None
     return routing_selectors.time_left_counter(at=at)(case.first_response_due)
 

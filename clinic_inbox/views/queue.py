@@ -46,20 +46,16 @@ class QueueRow:
 
 
 def _rows(cases: Iterable[Case], *, now: datetime) -> list[QueueRow]:
+    """Label each case's clock; `is_overdue` comes annotated from `queue_cases` (SQL)."""
     time_left = time_left_counter(at=now)
     rows = []
     for case in cases:
-        if case.first_responded_at is not None:
-            rows.append(QueueRow(case, "answered"))
-        elif case.is_resolved:
-            rows.append(QueueRow(case, "closed"))
-        elif case.clock_paused_at is not None:
-            rows.append(QueueRow(case, "paused"))
-        else:
-            # Overdue is decided on the wall clock, as in the Overdue view: a deadline that
-            # passed at closing time has zero business time behind it but is still missed.
-            due = case.first_response_due
-            rows.append(QueueRow(case, "running", time_left(due), is_overdue=due < now))
+        clock = case.response_clock
+        if clock != "running":
+            rows.append(QueueRow(case, clock))
+            continue
+        left = time_left(case.first_response_due)
+        rows.append(QueueRow(case, clock, left, is_overdue=case.is_overdue))
     return rows
 
 
