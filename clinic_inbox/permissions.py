@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from routing.models import OwnerRole
+
+if TYPE_CHECKING:
+    from clinic_inbox.models import Case
 
 ROLE_NAMES = frozenset(OwnerRole.values)
 
@@ -19,6 +24,12 @@ def user_roles(user: AbstractBaseUser | AnonymousUser | None) -> frozenset[str]:
         cached = frozenset(names)
         user._clinic_roles = cached  # type: ignore[union-attr]
     return cached
+
+
+def behind_safety_boundary(case: Case, roles: frozenset[str]) -> bool:
+    """Whether `case` is clinical work these roles may not do: a clinical question or a red
+    flag is answered, claimed and recategorised only by clinical staff (DESIGN.md)."""
+    return case.is_clinical and OwnerRole.CLINICAL not in roles
 
 
 def is_staff_member(user: AbstractBaseUser | AnonymousUser | None) -> bool:

@@ -18,8 +18,8 @@ from clinic_inbox.exceptions import (
     TemplateNotUsable,
 )
 from clinic_inbox.models import Case, Channel, InternalNote, Reply, TimelineEvent
+from clinic_inbox.permissions import behind_safety_boundary
 from clinic_inbox.services._common import lock_case, record_event, save_case, staff_roles
-from routing.models import OwnerRole
 from templates_app.models import TemplateVersion
 from templates_app.rendering import PLACEHOLDERS, placeholders_in
 
@@ -78,7 +78,7 @@ def reply(
     """
     roles = staff_roles(by)
     case = lock_case(case, expected_version=expected_version)
-    if case.is_clinical and OwnerRole.CLINICAL not in roles:
+    if behind_safety_boundary(case, roles):
         raise NotPermitted(NotPermitted.CLINICAL_REPLY)
     text = _required_text(body, "body", "the reply text")
     if template_version is not None:

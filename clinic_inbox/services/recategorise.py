@@ -12,7 +12,7 @@ from clinic_inbox.exceptions import (
     NotPermitted,
 )
 from clinic_inbox.models import Case, TimelineEvent
-from clinic_inbox.permissions import user_roles
+from clinic_inbox.permissions import behind_safety_boundary, user_roles
 from clinic_inbox.services._common import (
     lock_case,
     record_event,
@@ -45,7 +45,7 @@ def recategorise(
     require_open(case)
     if not reason.strip():
         raise MissingRequiredField(["why (reason)"], fields=["reason"])
-    if case.is_clinical and OwnerRole.CLINICAL not in roles:
+    if behind_safety_boundary(case, roles):
         raise NotPermitted(NotPermitted.CLINICAL_CASE)
     lane = Category.objects.filter(slug=category, active=True).first()
     if lane is None:
@@ -60,7 +60,7 @@ def recategorise(
     )
     case.first_response_due, case.after_hours = deadline.due, deadline.after_hours
     fields = ["category", "urgency_tier", "owner_role", "first_response_due", "after_hours"]
-    if case.is_clinical and case.assignee and OwnerRole.CLINICAL not in user_roles(case.assignee):
+    if case.assignee and behind_safety_boundary(case, user_roles(case.assignee)):
         case.assignee = None
         fields.append("assignee")
     if not case.is_resolved:

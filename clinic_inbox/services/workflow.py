@@ -17,7 +17,7 @@ from clinic_inbox.exceptions import (
     NotPermitted,
 )
 from clinic_inbox.models import Case, TimelineEvent
-from clinic_inbox.permissions import display_name, user_roles
+from clinic_inbox.permissions import behind_safety_boundary, display_name, user_roles
 from clinic_inbox.services._common import (
     lock_case,
     record_event,
@@ -207,7 +207,7 @@ def claim(case: Case, *, by: AbstractBaseUser, expected_version: int | None = No
     if case.assignee_id is not None:
         holder = case.assignee
         raise AlreadyClaimed(display_name(holder))
-    if case.is_clinical and OwnerRole.CLINICAL not in roles:
+    if behind_safety_boundary(case, roles):
         raise NotPermitted(NotPermitted.CLINICAL_CASE)
     case.assignee = by
     fields = ["assignee"]
@@ -246,7 +246,7 @@ def assign(
         if not assignee_roles:
             name = display_name(to)
             raise DomainError(ASSIGNEE_NOT_IN_ROLE.format(name=name))
-        if case.is_clinical and OwnerRole.CLINICAL not in assignee_roles:
+        if behind_safety_boundary(case, assignee_roles):
             raise NotPermitted(NotPermitted.CLINICAL_CASE)
     if case.assignee_id == (to.pk if to else None):
         return case

@@ -28,7 +28,7 @@ from clinic_inbox.exceptions import (
     StaleCase,
 )
 from clinic_inbox.models import Case, Reply
-from clinic_inbox.permissions import user_roles
+from clinic_inbox.permissions import behind_safety_boundary, user_roles
 from clinic_inbox.selectors import get_case_for_user, visible_cases
 from clinic_inbox.selectors.case_page import case_page, display_name
 from clinic_inbox.selectors.reply_templates import reply_templates, template_values
@@ -72,7 +72,7 @@ def _action_forms(request: HttpRequest, case: Case) -> dict[str, forms.CaseActio
     """
     roles = user_roles(request.user)
     clinical = OwnerRole.CLINICAL in roles
-    behind_boundary = case.is_clinical and not clinical
+    behind_boundary = behind_safety_boundary(case, roles)
     moves = workflow.moves_for(
         source=case.status, actor_roles=roles, is_clinical_case=case.is_clinical
     )
