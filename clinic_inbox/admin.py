@@ -9,9 +9,12 @@ from django.http import HttpRequest
 from clinic_inbox import services
 from clinic_inbox.exceptions import DomainError
 from clinic_inbox.models import (
+    Attachment,
     Case,
+    FollowUpMessage,
     InternalNote,
     Patient,
+    QuarantinedMail,
     Reply,
     RoleAssignment,
     StaffProfile,
@@ -60,6 +63,18 @@ class NoteInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class FollowUpInline(ReadOnlyInline):
+    model = FollowUpMessage
+    fields = ["received_at", "channel", "sender_email", "subject", "body"]
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["created_at", "filename", "content_type", "size"]
+    readonly_fields = fields
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = [
@@ -98,7 +113,7 @@ class CaseAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["category", "urgency_tier", "assignee"]
     date_hierarchy = "received_at"
-    inlines = [TimelineInline, ReplyInline, NoteInline]
+    inlines = [TimelineInline, FollowUpInline, AttachmentInline, ReplyInline, NoteInline]
     actions = ["claim_cases"]
     readonly_fields = [f.name for f in Case._meta.fields] + ["related_cases"]
     list_per_page = 50
@@ -211,3 +226,21 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
         # Write only the switch: intake moves `last_assigned` under a row lock meanwhile,
         # and a full save would put back the value read when this request began.
         obj.save(update_fields=["auto_assign"])
+
+
+@admin.register(QuarantinedMail)
+class QuarantinedMailAdmin(RecordAdmin):
+    list_display = ["received_at", "source", "size", "error", "case", "reviewed_at"]
+    list_filter = ["source"]
+    readonly_fields = [
+        "received_at",
+        "source",
+        "message_id",
+        "size",
+        "error",
+        "case",
+        "reviewed_at",
+        "reviewed_by",
+    ]
+    exclude = ["raw"]
+    date_hierarchy = "received_at"

@@ -50,6 +50,14 @@ class Patient(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class SenderIdentity(models.TextChoices):
+    """Whether the sender of a message is known to be the patient on record."""
+
+    MATCHED = "matched", "Matched a patient record"
+    UNVERIFIED = "unverified", "Unverified"
+    MISMATCH = "mismatch", "Does not match the linked patient"
+
+
 class Case(models.Model):
     """One patient message and everything the clinic does about it."""
 
@@ -73,6 +81,15 @@ class Case(models.Model):
     sender_name = models.CharField(max_length=160, blank=True)
     sender_email = models.EmailField(blank=True)
     sender_phone = models.CharField(max_length=32, blank=True)
+    sender_date_of_birth = models.DateField(
+        null=True, blank=True, help_text="Date of birth the sender gave, used to match a patient."
+    )
+    sender_identity = models.CharField(
+        max_length=16,
+        choices=SenderIdentity.choices,
+        default=SenderIdentity.UNVERIFIED,
+        help_text="Matched: name plus date of birth, or a contact known for the patient.",
+    )
 
     # The message as received.
     channel = models.CharField(max_length=16, choices=Channel.choices)
@@ -113,6 +130,11 @@ class Case(models.Model):
     received_at = models.DateTimeField()
     first_response_due = models.DateTimeField()
     first_responded_at = models.DateTimeField(null=True, blank=True)
+    warning_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When 75% of the allowed first-response time has passed (queue warning).",
+    )
     notify_sender = models.BooleanField(
         default=True,
         help_text="Send the sender automatic notices (acknowledgement, hand-off to the care "
@@ -126,6 +148,11 @@ class Case(models.Model):
     )
     paused_business_time = models.DurationField(
         default=timedelta(0), help_text="Business time spent waiting on the patient so far."
+    )
+    patient_reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the patient was reminded during the current wait on them.",
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     is_breached = models.BooleanField(default=False)
@@ -235,6 +262,10 @@ class TimelineEvent(models.Model):
         DUPLICATE_IGNORED = "duplicate_ignored", "Duplicate ignored"
         BREACHED = "breached", "Response deadline missed"
         AGING = "aging", "Unresolved after one business day"
+        PATIENT_WROTE = "patient_wrote", "Patient wrote again"
+        REPEAT_LINKED = "repeat_linked", "Linked as a repeat contact"
+        PATIENT_LINKED = "patient_linked", "Linked to a patient record"
+        REMINDER_SENT = "reminder_sent", "Reminder sent to the patient"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -309,6 +340,92 @@ class Reply(models.Model):
         return f"{self.get_method_display()} on {self.case.reference}"
 
 
+class FollowUpMessage(models.Model):
+    """A later message from the sender that joined an existing case (an email reply, say)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="follow_ups")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    external_id = models.CharField(
+        max_length=255, blank=True, help_text="The channel's own id; repeats are ignored."
+    )
+    sender_email = models.EmailField(blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField(blank=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~Q(external_id=""),
+                name="unique_follow_up_external_id_per_channel",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up on {self.case.reference}"
+
+
+class Attachment(models.Model):
+    """A file that came with a message, kept in the database within the intake size limits."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    follow_up = models.ForeignKey(
+        FollowUpMessage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        help_text="The follow-up message it came with; empty for the first message.",
+    )
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=127)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} on {self.case.reference}"
+
+
+class QuarantinedMail(models.Model):
+    """Inbound mail that could not become a case, kept raw with the reason; never dropped."""
+
+    received_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=32, help_text="Where it came from: stdin or imap.")
+    message_id = models.CharField(max_length=998, blank=True)
+    error = models.TextField()
+    raw = models.BinaryField()
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The case a manager created from it, if any.",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name_plural = "quarantined mail"
+
+    def __str__(self) -> str:
+        return f"Quarantined mail {self.pk} ({self.received_at:%Y-%m-%d %H:%M})"
+
+
 class InternalNote(models.Model):
     """Staff-only note on a case; never sent to the patient."""
 
@@ -337,6 +454,11 @@ class StaffProfile(models.Model):
         default=15,
         help_text="Automatic assignment skips this person while they hold this many open cases "
         "(0: never assign automatically). Claiming and manual assignment ignore it.",
+    )
+    is_role_lead = models.BooleanField(
+        default=False,
+        help_text="Receives the end-of-day report and urgent-breach alerts for the roles this "
+        "person holds.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -44,6 +44,10 @@ ALL_STAFF = frozenset(
     {"virtual_assistant", "care_coordinator", "billing", "clinical", "office_manager"}
 )
 CLINICAL = frozenset({"clinical"})
+# The application itself (a patient's reply arriving, the waiting-on-patient sweep). It is
+# never a user's role, so no form offers its moves.
+SYSTEM = "system"
+STAFF_OR_SYSTEM = ALL_STAFF | {SYSTEM}
 CLINICAL_OR_MANAGER = frozenset({"clinical", "office_manager"})
 
 # Fields a move may require in its payload, with the words used in error messages.
@@ -106,11 +110,11 @@ def _moves() -> tuple[Move, ...]:
         Move(IN_REVIEW, SCHEDULED),
         Move(IN_REVIEW, COMPLETED, requires=completion),
         Move(IN_REVIEW, ESCALATED, requires=ESCALATION_FIELDS),
-        Move(WAITING_ON_PATIENT, IN_REVIEW),
+        Move(WAITING_ON_PATIENT, IN_REVIEW, roles=STAFF_OR_SYSTEM),
         Move(WAITING_ON_PATIENT, ROUTED_TO_CLINICAL, requires=handoff_to_clinical),
         Move(WAITING_ON_PATIENT, SCHEDULED),
         Move(WAITING_ON_PATIENT, COMPLETED, requires=completion),
-        Move(WAITING_ON_PATIENT, CLOSED_NO_RESPONSE, requires=completion),
+        Move(WAITING_ON_PATIENT, CLOSED_NO_RESPONSE, roles=STAFF_OR_SYSTEM, requires=completion),
         Move(WAITING_ON_PATIENT, ESCALATED, requires=ESCALATION_FIELDS),
         Move(WAITING_ON_CLINIC, IN_REVIEW),
         Move(WAITING_ON_CLINIC, WAITING_ON_PATIENT),
@@ -164,7 +168,9 @@ def check_transition(
     roles = frozenset(actor_roles)
     if not roles & move.roles:
         raise NotPermitted.for_move(source, target, move.roles)
-    if is_clinical_case and target not in SAFE_HANDOFFS and not roles & CLINICAL:
+    # The boundary guards what staff say to patients; the system's own moves (a reply
+    # arriving, a wait running out) carry no answer.
+    if is_clinical_case and target not in SAFE_HANDOFFS and not roles & (CLINICAL | {SYSTEM}):
         raise NotPermitted(NotPermitted.CLINICAL_CASE)
     missing = [name for name in move.requires if not str(payload.get(name, "")).strip()]
     if missing:

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "routing",
     "templates_app",
     "clinic_inbox",
@@ -160,6 +163,43 @@ STORAGES = {
 ROUTING_PREVIEW_MESSAGES = "clinic_inbox.selectors.recent_messages"
 # Reply templates name the categories they suit; templates_app never imports routing.
 TEMPLATES_CATEGORY_CHOICES = "routing.selectors.category_choices"
+
+# Shared cache: rate limits (patient form, API throttles) must count across all web
+# processes. A folder under var/ by default; Redis (CACHE_URL=redis://...) in production.
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+
+# Intake limits: larger messages are refused (API: 413) or quarantined (email), never cut.
+INTAKE_MAX_BODY_CHARS = env.int("INTAKE_MAX_BODY_CHARS", default=100_000)
+INTAKE_MAX_ATTACHMENT_BYTES = env.int("INTAKE_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+INTAKE_MAX_ATTACHMENTS_BYTES = env.int("INTAKE_MAX_ATTACHMENTS_BYTES", default=25 * 1024 * 1024)
+# Public patient form: submissions allowed per client address.
+PATIENT_FORM_RATE = env.str("PATIENT_FORM_RATE", default="5/h")
+# Integration API: requests per token.
+API_RATE = env.str("API_RATE", default="120/min")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": API_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Clinic Inbox integration API",
+    "DESCRIPTION": "Create patient messages from the portal or phone system and read a "
+    "case's status. Authenticate with `Authorization: Token <key>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Waiting on the patient: a reminder after this many business days, then closed as
+# closed_no_response after this many (counted from when the wait began).
+WAITING_REMINDER_BUSINESS_DAYS = env.int("WAITING_REMINDER_BUSINESS_DAYS", default=2)
+WAITING_CLOSE_BUSINESS_DAYS = env.int("WAITING_CLOSE_BUSINESS_DAYS", default=5)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -78,6 +78,19 @@ class Deadline:
 
     due: datetime
     after_hours: bool
+    warning_at: datetime | None = None
+
+
+# Share of the allowed business time after which a case is shown as at risk.
+WARNING_SHARE = 0.75
+
+
+def warning_instant(received: datetime, due: datetime, calendar: Calendar) -> datetime:
+    """The instant WARNING_SHARE of the business time between receipt and ``due`` has passed."""
+    allowed = business_time_between(received, due, calendar)
+    if allowed <= timedelta(0):
+        return due
+    return add_business_time(received, allowed * WARNING_SHARE, calendar)
 
 
 def first_response_due(received_at: datetime, policy: Policy, calendar: Calendar) -> Deadline:
@@ -97,7 +110,11 @@ def first_response_due(received_at: datetime, policy: Policy, calendar: Calendar
             due = open_intervals(following, calendar)[-1].closes
         case PolicyRule.NEXT_BATCH:
             due = _next_batch_due(received, policy, calendar)
-    return Deadline(due=due, after_hours=not is_open(received, calendar))
+    return Deadline(
+        due=due,
+        after_hours=not is_open(received, calendar),
+        warning_at=warning_instant(received, due, calendar),
+    )
 
 
 def counted_pause(

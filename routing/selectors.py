@@ -219,6 +219,16 @@ def resume_clock(
     return add_business_time(due, counted, calendar), counted
 
 
+def warning_after_pause(
+    warning_at: datetime | None, *, paused_from: datetime, counted: timedelta
+) -> datetime | None:
+    """The at-risk instant after a pause: pushed back like the deadline if the pause began
+    before it; left alone if the case was already at risk when the wait began."""
+    if warning_at is None or not counted or paused_from >= warning_at:
+        return warning_at
+    return add_business_time(warning_at, counted, load_calendar(around=warning_at))
+
+
 def recomputed_deadline(
     *, received_at: datetime, tier: str, paused: timedelta
 ) -> deadlines.Deadline:
@@ -227,8 +237,13 @@ def recomputed_deadline(
     if not paused:
         return deadline
     calendar = load_calendar(around=received_at)
-    due = add_business_time(deadline.due, paused, calendar)
-    return deadlines.Deadline(due=due, after_hours=deadline.after_hours)
+    return deadlines.Deadline(
+        due=add_business_time(deadline.due, paused, calendar),
+        after_hours=deadline.after_hours,
+        warning_at=add_business_time(deadline.warning_at, paused, calendar)
+        if deadline.warning_at
+        else None,
+    )
 
 
 def routing_preview(edited: RoutingRule) -> PreviewReport:

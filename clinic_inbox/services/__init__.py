@@ -11,6 +11,7 @@ from clinic_inbox.services.workflow import (
     claim,
     escalate,
     route_to_clinical,
+    system_transition,
     transition,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "receive_message",
     "reply",
     "route_to_clinical",
+    "system_transition",
     "transition",
 ]

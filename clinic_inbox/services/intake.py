@@ -144,6 +144,7 @@ def _create_routed_case(*, by: AbstractBaseUser | None, given_email: str, **fiel
         red_flag=decision.red_flag,
         red_flag_reasons=list(decision.red_flag_reasons),
         first_response_due=deadline.due,
+        warning_at=deadline.warning_at,
         after_hours=deadline.after_hours,
         next_step="Send the first response",
         next_step_role=decision.owner_role,

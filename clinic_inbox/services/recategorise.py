@@ -59,7 +59,15 @@ def recategorise(
         received_at=case.received_at, tier=case.urgency_tier_id, paused=case.paused_business_time
     )
     case.first_response_due, case.after_hours = deadline.due, deadline.after_hours
-    fields = ["category", "urgency_tier", "owner_role", "first_response_due", "after_hours"]
+    case.warning_at = deadline.warning_at
+    fields = [
+        "category",
+        "urgency_tier",
+        "owner_role",
+        "first_response_due",
+        "warning_at",
+        "after_hours",
+    ]
     if case.assignee and behind_safety_boundary(case, user_roles(case.assignee)):
         case.assignee = None
         fields.append("assignee")

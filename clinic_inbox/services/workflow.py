@@ -57,7 +57,45 @@ def transition(
     pushed back by the paused business time, resolution), the next step, and one timeline
     event. Raises a DomainError subclass and changes nothing when the move is not allowed.
     """
-    roles = staff_roles(by)
+    return _move(
+        case,
+        to=to,
+        actor=by,
+        roles=staff_roles(by),
+        note=note,
+        destination=destination,
+        reason=reason,
+        next_step=next_step,
+        next_step_role=next_step_role,
+        outcome=outcome,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def system_transition(case: Case, *, to: str, note: str = "", outcome: str = "") -> Case:
+    """A move the application makes itself (a patient's reply arrived, the wait on the
+    patient ran out), allowed only where the workflow table lists the system role. The
+    timeline event has no actor."""
+    return _move(
+        case, to=to, actor=None, roles=frozenset({workflow.SYSTEM}), note=note, outcome=outcome
+    )
+
+
+def _move(
+    case: Case,
+    *,
+    to: str,
+    actor: AbstractBaseUser | None,
+    roles: frozenset[str],
+    note: str = "",
+    destination: str = "",
+    reason: str = "",
+    next_step: str = "",
+    next_step_role: str = "",
+    outcome: str = "",
+    expected_version: int | None = None,
+) -> Case:
     case = lock_case(case, expected_version=expected_version)
     payload = {
         "note": note,
@@ -86,7 +124,7 @@ def transition(
     event = record_event(
         case,
         EVENT_FOR_TARGET.get(to, TimelineEvent.Kind.STATUS_CHANGED),
-        actor=by,
+        actor=actor,
         from_status=source,
         to_status=to,
         note=note.strip(),
@@ -112,9 +150,19 @@ def _apply_clock(case: Case, move: workflow.Move, now: datetime) -> list[str]:
         case.first_response_due, counted = routing_selectors.resume_clock(
             due=case.first_response_due, paused_from=case.clock_paused_at, resumed_at=now
         )
+        case.warning_at = routing_selectors.warning_after_pause(
+            case.warning_at, paused_from=case.clock_paused_at, counted=counted
+        )
         case.paused_business_time += counted
         case.clock_paused_at = None
-        changed += ["first_response_due", "paused_business_time", "clock_paused_at"]
+        case.patient_reminded_at = None
+        changed += [
+            "first_response_due",
+            "warning_at",
+            "paused_business_time",
+            "clock_paused_at",
+            "patient_reminded_at",
+        ]
     if move.clock is workflow.Clock.PAUSED and case.clock_paused_at is None:
         case.clock_paused_at = now
         changed.append("clock_paused_at")

@@ -121,7 +121,7 @@ def test_only_waiting_on_patient_pauses_the_clock(status: str, clock: workflow.C
 @pytest.mark.parametrize(("source", "target"), ALLOWED)
 def test_non_clinical_staff_may_only_hand_off_a_clinical_case(source: str, target: str) -> None:
     move = workflow.MOVES[(source, target)]
-    for role in move.roles - {"clinical"}:
+    for role in move.roles - {"clinical", workflow.SYSTEM}:
         if target in workflow.SAFE_HANDOFFS:
             workflow.check_transition(
                 source=source,
@@ -164,3 +164,32 @@ def test_moves_for_lists_exactly_what_check_transition_allows() -> None:
                 continue
             accepted.add(target)
         assert offered == accepted, (source, roles, clinical)
+
+
+def test_the_system_may_only_resume_or_close_a_wait_on_the_patient() -> None:
+    system_moves = {key for key, move in workflow.MOVES.items() if workflow.SYSTEM in move.roles}
+    assert system_moves == {
+        (workflow.WAITING_ON_PATIENT, workflow.IN_REVIEW),
+        (workflow.WAITING_ON_PATIENT, workflow.CLOSED_NO_RESPONSE),
+    }
+
+
+def test_system_moves_are_not_stopped_by_the_safety_boundary() -> None:
+    move = workflow.check_transition(
+        source=workflow.WAITING_ON_PATIENT,
+        target=workflow.IN_REVIEW,
+        actor_roles={workflow.SYSTEM},
+        payload={},
+        is_clinical_case=True,
+    )
+    assert move.target == workflow.IN_REVIEW
+
+
+def test_the_system_is_no_staff_role_and_gets_no_form_moves() -> None:
+    assert workflow.SYSTEM not in workflow.ALL_STAFF
+    assert (
+        workflow.moves_for(
+            source=workflow.NEW, actor_roles={workflow.SYSTEM}, is_clinical_case=False
+        )
+        == []
+    )

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.business_time import Calendar, is_open
+from routing.business_time import Calendar, business_time_between, is_open
 from routing.deadlines import (
-    Deadline,
     Policy,
     PolicyRule,
     extend_for_pause,
@@ -80,8 +79,24 @@ def test_first_response_due_per_tier_at_edge_times(
     policy: Policy, received: datetime, due: datetime, after_hours: bool
 ) -> None:
     deadline = first_response_due(received, policy, CLINIC)
-    assert deadline == Deadline(due=due, after_hours=after_hours)
+    assert (deadline.due, deadline.after_hours) == (due, after_hours)
     assert deadline.due.tzinfo is UTC
+
+
+def test_warning_comes_when_three_quarters_of_the_open_time_has_passed() -> None:
+    # Immediate tier, 30 business minutes: at risk after 22.5 minutes.
+    deadline = first_response_due(ny(2026, 3, 4, 10), Policy(PolicyRule.WITHIN_MINUTES), CLINIC)
+    assert deadline.warning_at == ny(2026, 3, 4, 10, 22, 30)
+
+
+def test_warning_counts_only_open_time_across_a_night() -> None:
+    # Next business day from Wednesday 09:00: 7 open hours left on Wednesday and 8 on
+    # Thursday; 75% of the 15 hours is Thursday 13:15, past Thursday's lunch.
+    received = ny(2026, 3, 4, 9)
+    deadline = first_response_due(received, Policy(PolicyRule.NEXT_BUSINESS_DAY), CLINIC)
+    allowed = business_time_between(received, deadline.due, CLINIC)
+    assert business_time_between(received, deadline.warning_at, CLINIC) == allowed * 0.75
+    assert deadline.warning_at == ny(2026, 3, 5, 13, 15)
 
 
 def test_same_day_late_arrival_before_a_dst_weekend_is_due_at_noon_local_time() -> None:
