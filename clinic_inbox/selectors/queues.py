@@ -20,6 +20,7 @@ READY_VIEWS = {
     "mine": "My cases",
     "unassigned": "Unassigned",
     "overdue": "Overdue",
+    "at_risk": "Due soon",
     "waiting_long": "Waiting on patient over 3 days",
     "red_flags": "Red flags",
 }
@@ -42,12 +43,22 @@ def overdue_q(*, now: datetime) -> Q:
     )
 
 
+def at_risk_q(*, now: datetime) -> Q:
+    """Still on time, but 75% of the allowed response time has passed (`Case.warning_at`)."""
+    return (
+        open_q()
+        & Q(first_responded_at__isnull=True, clock_paused_at__isnull=True)
+        & Q(warning_at__lte=now, first_response_due__gte=now)
+    )
+
+
 def ready_view_q(name: str, *, user: AbstractBaseUser | AnonymousUser, now: datetime) -> Q:
     """The condition of one ready view; KeyError for an unknown name."""
     conditions = {
         "mine": lambda: open_q() & Q(assignee=user.pk),
         "unassigned": lambda: open_q() & Q(assignee__isnull=True),
         "overdue": lambda: overdue_q(now=now),
+        "at_risk": lambda: at_risk_q(now=now),
         "waiting_long": lambda: Q(
             status=Case.Status.WAITING_ON_PATIENT, clock_paused_at__lt=now - WAITING_TOO_LONG
         ),
@@ -67,6 +78,11 @@ def queue_cases(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> Que
             # `models.Case` is SQL CASE WHEN, not the Case model.
             is_overdue=models.Case(
                 models.When(overdue_q(now=now), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            is_at_risk=models.Case(
+                models.When(at_risk_q(now=now), then=Value(True)),
                 default=Value(False),
                 output_field=models.BooleanField(),
             ),

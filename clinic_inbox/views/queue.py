@@ -43,10 +43,12 @@ class QueueRow:
     clock: str  # "running", "paused", "answered" or "closed"
     time_left: timedelta | None = None
     is_overdue: bool = False
+    is_at_risk: bool = False
 
 
 def _rows(cases: Iterable[Case], *, now: datetime) -> list[QueueRow]:
-    """Label each case's clock; `is_overdue` comes annotated from `queue_cases` (SQL)."""
+    """Label each case's clock; `is_overdue` and `is_at_risk` come annotated from
+    `queue_cases` (SQL)."""
     time_left = time_left_counter(at=now)
     rows = []
     for case in cases:
@@ -55,7 +57,9 @@ def _rows(cases: Iterable[Case], *, now: datetime) -> list[QueueRow]:
             rows.append(QueueRow(case, clock))
             continue
         left = time_left(case.first_response_due)
-        rows.append(QueueRow(case, clock, left, is_overdue=case.is_overdue))
+        rows.append(
+            QueueRow(case, clock, left, is_overdue=case.is_overdue, is_at_risk=case.is_at_risk)
+        )
     return rows
 
 

@@ -157,3 +157,27 @@ def test_filters_never_widen_what_the_user_may_see(va) -> None:
     CaseFactory(category_id="billing", owner_role="billing")
 
     assert filtered(va, "?owner_role=billing&q=question") == set()
+
+
+def test_due_soon_view_holds_running_cases_past_their_warning_instant(manager) -> None:
+    at_risk = CaseFactory(
+        warning_at=NOW - timedelta(minutes=5), first_response_due=NOW + timedelta(minutes=20)
+    )
+    CaseFactory(warning_at=NOW + timedelta(minutes=5), first_response_due=NOW + timedelta(hours=1))
+    CaseFactory(  # already overdue: shown as overdue, not as due soon
+        warning_at=NOW - timedelta(hours=2), first_response_due=NOW - timedelta(minutes=1)
+    )
+    CaseFactory(  # the clock is paused while waiting on the patient
+        status=Case.Status.WAITING_ON_PATIENT,
+        clock_paused_at=NOW - timedelta(hours=1),
+        warning_at=NOW - timedelta(minutes=5),
+        first_response_due=NOW + timedelta(minutes=20),
+    )
+    CaseFactory(  # answered
+        warning_at=NOW - timedelta(minutes=5),
+        first_response_due=NOW + timedelta(minutes=20),
+        first_responded_at=NOW - timedelta(minutes=1),
+    )
+
+    assert filtered(manager, "?view=at_risk") == {at_risk}
+    assert ready_view_counts(manager, now=NOW)["at_risk"] == 1

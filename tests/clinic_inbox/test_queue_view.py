@@ -282,3 +282,32 @@ def test_page_queries_do_not_grow_with_the_number_of_cases(
     with django_assert_num_queries(len(ten_cases.captured_queries)):
         response = client.get(QUEUE)
     assert len(references(response)) == 25
+
+
+@time_machine.travel(TUESDAY_3PM, tick=False)
+def test_the_owner_role_sees_cases_past_75_percent_of_their_time_flagged(client, va) -> None:
+    at_risk = CaseFactory(
+        warning_at=TUESDAY_3PM - timedelta(minutes=10),
+        first_response_due=TUESDAY_3PM + timedelta(minutes=20),
+    )
+    on_time = CaseFactory(
+        warning_at=TUESDAY_3PM + timedelta(hours=1),
+        first_response_due=TUESDAY_3PM + timedelta(hours=1, minutes=30),
+    )
+
+    html = get_queue(client, va).content.decode()
+
+    rows = dict(re.findall(r"data-case-link>(C-\d{6})<(.*?)</tr>", html, re.S))
+    assert "Due soon" in rows[at_risk.reference]
+    assert '<span class="text-at-risk">20m left</span>' in rows[at_risk.reference]
+    assert "Due soon" not in rows[on_time.reference]
+
+
+def test_intake_sets_the_warning_instant_between_receipt_and_deadline(db) -> None:
+    from clinic_inbox.services import receive_message
+
+    case = receive_message(
+        channel="portal", subject="Billing question", body="Why was I charged twice?"
+    ).case
+
+    assert case.received_at < case.warning_at < case.first_response_due

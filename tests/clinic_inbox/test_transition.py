@@ -219,3 +219,64 @@ def test_status_write_failure_leaves_no_event(va, monkeypatch) -> None:
     case.refresh_from_db()
     assert case.status == Case.Status.IN_REVIEW
     assert not TimelineEvent.objects.exists()
+
+
+def test_resuming_pushes_the_warning_back_and_forgets_the_reminder(va) -> None:
+    warning = MONDAY_10AM + timedelta(hours=4, minutes=30)  # Monday 14:30 New York
+    case = CaseFactory(
+        status=Case.Status.IN_REVIEW,
+        received_at=MONDAY_10AM,
+        first_response_due=MONDAY_10AM + timedelta(hours=6),
+        warning_at=warning,
+    )
+    with time_machine.travel(MONDAY_10AM + timedelta(hours=1), tick=False):
+        services.transition(case, to=workflow.WAITING_ON_PATIENT, by=va)
+    Case.objects.filter(pk=case.pk).update(patient_reminded_at=MONDAY_10AM + timedelta(hours=2))
+
+    with time_machine.travel(MONDAY_10AM + timedelta(hours=23), tick=False):
+        services.transition(case, to=workflow.IN_REVIEW, by=va)
+    case.refresh_from_db()
+
+    # Seven business hours paused: Monday 14:30 + 7h = Tuesday 12:30 New York.
+    assert case.warning_at == warning + timedelta(hours=22)
+    assert case.patient_reminded_at is None
+
+
+def test_a_warning_already_passed_when_the_wait_began_stays_passed(va) -> None:
+    warning = MONDAY_10AM + timedelta(minutes=30)
+    case = CaseFactory(
+        status=Case.Status.IN_REVIEW,
+        received_at=MONDAY_10AM,
+        first_response_due=MONDAY_10AM + timedelta(hours=6),
+        warning_at=warning,
+    )
+    with time_machine.travel(MONDAY_10AM + timedelta(hours=1), tick=False):
+        services.transition(case, to=workflow.WAITING_ON_PATIENT, by=va)
+    with time_machine.travel(MONDAY_10AM + timedelta(hours=3), tick=False):
+        services.transition(case, to=workflow.IN_REVIEW, by=va)
+    case.refresh_from_db()
+
+    assert case.warning_at == warning
+
+
+def test_the_system_resumes_a_wait_on_the_patient_with_no_actor(nurse) -> None:
+    case = CaseFactory(clinical=True, status=Case.Status.WAITING_ON_PATIENT)
+    case.clock_paused_at = MONDAY_10AM
+    case.save()
+
+    with time_machine.travel(MONDAY_10AM + timedelta(hours=2), tick=False):
+        services.system_transition(case, to=workflow.IN_REVIEW, note="The patient wrote back.")
+    case.refresh_from_db()
+
+    event = case.events.get(kind=TimelineEvent.Kind.STATUS_CHANGED)
+    assert (case.status, case.clock_paused_at) == (Case.Status.IN_REVIEW, None)
+    assert (event.actor, event.note) == (None, "The patient wrote back.")
+
+
+def test_the_system_may_not_make_staff_moves() -> None:
+    case = CaseFactory(status=Case.Status.NEW)
+
+    with pytest.raises(NotPermitted):
+        services.system_transition(case, to=workflow.COMPLETED, outcome="done")
+    case.refresh_from_db()
+    assert case.status == Case.Status.NEW
