@@ -64,3 +64,25 @@ def handoff_body(*, reference: str) -> str:
             f"The team at {settings.CLINIC_NAME}",
         ]
     )
+
+
+def reminder_subject(reference: str) -> str:
+    return f"We are waiting for your reply [{reference}]"
+
+
+def reminder_body(*, reference: str, close_on: datetime) -> str:
+    """Plain-language nudge while the clinic waits on the patient; says when the request
+    will be closed. Never repeats what anyone wrote."""
+    return "\n".join(
+        [
+            f"We are still waiting for your reply to our message about your request {reference}.",
+            "",
+            f"Please reply to this email or call us at {settings.CLINIC_PHONE}. If we do not hear "
+            f"from you by {_local(close_on)}, we will close this request. You can always "
+            "contact us again.",
+            "",
+            ALWAYS,
+            "",
+            f"The team at {settings.CLINIC_NAME}",
+        ]
+    )

@@ -265,7 +265,7 @@ class TimelineEvent(models.Model):
         PATIENT_WROTE = "patient_wrote", "Patient wrote again"
         REPEAT_LINKED = "repeat_linked", "Linked as a repeat contact"
         PATIENT_LINKED = "patient_linked", "Linked to a patient record"
-        REMINDER_SENT = "reminder_sent", "Reminder sent to the patient"
+        REMINDER_SENT = "reminder_sent", "Reminder to the patient"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -6,6 +6,7 @@ import logging
 import smtplib
 
 from celery import shared_task
+from django.utils import timezone
 
 from clinic_inbox import services
 
@@ -50,3 +51,9 @@ def send_acknowledgement_task(self, case_id: int) -> bool:  # type: ignore[no-un
 def send_clinical_handoff_notice_task(self, case_id: int, handoff_event_id: int) -> bool:  # type: ignore[no-untyped-def]
     """Email a sender that their message is now with the care team."""
     return services.notify_clinical_handoff(case_id, handoff_event_id=handoff_event_id)
+
+
+@shared_task(**EMAIL_TASK)
+def send_waiting_reminder_task(self, case_id: int) -> bool:  # type: ignore[no-untyped-def]
+    """Email a patient we are waiting on a reminder to reply."""
+    return services.send_waiting_reminder(case_id, now=timezone.now())

@@ -11,21 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from routing.business_time import Calendar, add_business_time, business_day_of, open_intervals
-
-
-def business_day_length(at: datetime, calendar: Calendar) -> timedelta:
-    """The open time of the business day that `at` falls in (the next one if closed)."""
-    day = business_day_of(at, calendar)
-    return sum(
-        (interval.closes - interval.opens for interval in open_intervals(day, calendar)),
-        timedelta(0),
-    )
+from routing.business_time import Calendar, add_business_days
 
 
 def one_business_day_after(received_at: datetime, calendar: Calendar) -> datetime:
     """The instant a case received at `received_at` becomes unresolved after one business day."""
-    return add_business_time(received_at, business_day_length(received_at, calendar), calendar)
+    return add_business_days(received_at, 1, calendar)
 
 
 def business_hours(elapsed: timedelta) -> float:

@@ -57,6 +57,14 @@ SCHEDULE: tuple[Entry, ...] = (
         when=Daily(hour="17", minute="0"),
         description="Emails office managers the unresolved-work report.",
     ),
+    # Every day at 10:00 clinic time: remind patients the clinic is waiting on, and close
+    # waits that ran out (settings.WAITING_*_BUSINESS_DAYS). A missed day catches up.
+    Entry(
+        name="Remind patients we are waiting on",
+        task="reports.tasks.remind_waiting_on_patient",
+        when=Daily(hour="10", minute="0"),
+        description="Reminds patients after N business days waiting; closes after M.",
+    ),
 )
 
 

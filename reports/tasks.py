@@ -11,6 +11,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from clinic_inbox import services as case_services
 from reports import selectors, services
 
 logger = logging.getLogger(__name__)
@@ -65,3 +66,11 @@ def notify_overdue_task(role: str, count: int) -> int:
 def send_end_of_day_report() -> int:
     """Email today's end-of-day report once; returns recipients (0 if already sent)."""
     return services.send_end_of_day_report(today=timezone.localdate())
+
+
+@shared_task(**SWEEP_TASK)
+def remind_waiting_on_patient() -> tuple[int, int]:
+    """Remind patients the clinic is waiting on, and close long waits; returns
+    (reminders, closed)."""
+    result = case_services.sweep_waiting_on_patient(now=timezone.now())
+    return result.reminders, result.closed

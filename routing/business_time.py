@@ -300,6 +300,27 @@ def add_business_time(start: datetime, delta: timedelta, calendar: Calendar) -> 
     raise AssertionError("unreachable: _intervals_after never ends")  # pragma: no cover
 
 
+def business_day_length(at: datetime, calendar: Calendar) -> timedelta:
+    """The open time of the business day that ``at`` falls in (the next one if closed)."""
+    day = business_day_of(at, calendar)
+    return sum(
+        (interval.closes - interval.opens for interval in _open_intervals(calendar, day)),
+        timedelta(0),
+    )
+
+
+def add_business_days(start: datetime, days: int, calendar: Calendar) -> datetime:
+    """Return the instant ``days`` full business days of open time after ``start``.
+
+    Each step adds the open length of the business day it starts in, so Friday 10:00 plus
+    one business day is Monday 10:00, and an evening start counts from the next opening.
+    """
+    instant = _require_aware(start, "start")
+    for _ in range(days):
+        instant = add_business_time(instant, business_day_length(instant, calendar), calendar)
+    return instant
+
+
 def business_time_between(start: datetime, end: datetime, calendar: Calendar) -> timedelta:
     """Return the open time elapsed in ``[start, end)``; zero when ``end <= start``."""
     begin = _require_aware(start, "start")

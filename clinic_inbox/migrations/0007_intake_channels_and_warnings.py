@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                     ("patient_wrote", "Patient wrote again"),
                     ("repeat_linked", "Linked as a repeat contact"),
                     ("patient_linked", "Linked to a patient record"),
-                    ("reminder_sent", "Reminder sent to the patient"),
+                    ("reminder_sent", "Reminder to the patient"),
                 ],
                 max_length=32,
             ),

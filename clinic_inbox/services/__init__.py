@@ -6,6 +6,11 @@ from clinic_inbox.services.auto_assign import auto_assign
 from clinic_inbox.services.intake import IntakeResult, receive_message
 from clinic_inbox.services.messages import add_note, deliver_reply, mark_reply_failed, reply
 from clinic_inbox.services.recategorise import recategorise
+from clinic_inbox.services.reminders import (
+    WaitSweep,
+    send_waiting_reminder,
+    sweep_waiting_on_patient,
+)
 from clinic_inbox.services.workflow import (
     assign,
     claim,
@@ -17,6 +22,7 @@ from clinic_inbox.services.workflow import (
 
 __all__ = [
     "IntakeResult",
+    "WaitSweep",
     "acknowledge",
     "add_note",
     "assign",
@@ -30,6 +36,8 @@ __all__ = [
     "receive_message",
     "reply",
     "route_to_clinical",
+    "send_waiting_reminder",
+    "sweep_waiting_on_patient",
     "system_transition",
     "transition",
 ]

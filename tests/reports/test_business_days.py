@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reports.business_days import business_day_length, business_hours, one_business_day_after
+from reports.business_days import business_hours, one_business_day_after
+from routing.business_time import add_business_days, business_day_length
 from routing.business_time import Calendar
 
 NY = ZoneInfo("America/New_York")
@@ -45,3 +46,10 @@ def test_business_day_length_is_the_open_time_of_the_day() -> None:
 
 def test_business_hours_rounds_to_one_decimal() -> None:
     assert business_hours(timedelta(hours=10, minutes=20)) == 10.3
+
+
+def test_add_business_days_skips_weekends_and_holidays() -> None:
+    # Wednesday 2026-11-25 10:00 plus two business days: Thanksgiving (26th) is closed, so
+    # Friday 10:00 then Monday 10:00.
+    assert add_business_days(at(2026, 11, 25, 10, 0), 2, CALENDAR) == at(2026, 11, 30, 10, 0)
+    assert add_business_days(at(2026, 11, 25, 10, 0), 0, CALENDAR) == at(2026, 11, 25, 10, 0)
