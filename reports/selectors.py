@@ -3,6 +3,7 @@ reports carry case references, categories, roles, staff names, ages and next ste
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -50,10 +51,28 @@ def unflagged_open_cases() -> QuerySet[Case]:
     return Case.objects.filter(unflagged_open_q())
 
 
-def staff_emails(*, roles: Iterable[str]) -> list[str]:
-    """Email addresses of active users holding any of `roles`, each once, sorted."""
+def staff_emails(*, roles: Iterable[str], leads_only: bool = False) -> list[str]:
+    """Email addresses of active users holding any of `roles` (only those marked role lead
+    in their staff profile with `leads_only`), each once, sorted."""
     users = get_user_model().objects.filter(is_active=True, groups__name__in=list(roles))
+    if leads_only:
+        users = users.filter(staff_profile__is_role_lead=True)
     return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+
+
+def alert_recipients(*, role: str) -> list[str]:
+    """Who hears at once about overdue urgent work in `role`: the role's leads (all of its
+    members while it has no lead with an email address) and the office managers."""
+    leads = staff_emails(roles=[role], leads_only=True) or staff_emails(roles=[role])
+    return sorted(set(leads) | set(staff_emails(roles=[OwnerRole.OFFICE_MANAGER])))
+
+
+def report_recipients() -> list[str]:
+    """Who gets the end-of-day report: the office managers and every role lead."""
+    return sorted(
+        set(staff_emails(roles=[OwnerRole.OFFICE_MANAGER]))
+        | set(staff_emails(roles=OwnerRole.values, leads_only=True))
+    )
 
 
 @dataclass(frozen=True)
@@ -81,6 +100,16 @@ class UnresolvedCase:
 
 
 @dataclass(frozen=True)
+class BreachedCase:
+    reference: str
+    path: str
+    category: str
+    owner_role: str
+    assignee: str
+    breached_at: datetime
+
+
+@dataclass(frozen=True)
 class OverdueTemplate:
     name: str
     review_due: date | None
@@ -92,6 +121,7 @@ class EodReport:
     generated_at: datetime
     open_by_role_status: list[RoleStatusCount]
     breaches_today: list[RoleCount]
+    still_breached: list[BreachedCase]
     unresolved: list[UnresolvedCase]
     overdue_templates: list[OverdueTemplate]
 
@@ -138,6 +168,53 @@ def _breaches_on(day: date) -> list[RoleCount]:
     return [RoleCount(role=OwnerRole(row["owner_role"]).label, count=row["n"]) for row in rows]
 
 
+def still_breached(*, before: datetime) -> list[BreachedCase]:
+    """Open cases whose deadline was missed before `before` and that still have no first
+    response, longest in breach first: repeated in every report until someone answers."""
+    rows = (
+        Case.objects.filter(is_breached=True, breached_at__lt=before, first_responded_at=None)
+        .exclude(status__in=Case.RESOLVED_STATUSES)
+        .select_related("category", "assignee")
+        .only(
+            "pk",
+            "breached_at",
+            "owner_role",
+            "category__name",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+        )
+        .order_by("breached_at", "pk")
+    )
+    return [
+        BreachedCase(
+            reference=case_reference(case.pk),
+            path=reverse("inbox:case", args=[case.pk]),
+            category=case.category.name,
+            owner_role=OwnerRole(case.owner_role).label,
+            assignee=display_name(case.assignee) if case.assignee else "",
+            breached_at=case.breached_at,
+        )
+        for case in rows
+    ]
+
+
+def _without_names(text: str, names: Iterable[str]) -> str:
+    """Staff-written text with the patient's and sender's names replaced: a next step such
+    as "Call Mrs Jones back" must not carry the name into a report."""
+    for name in names:
+        if len(name) >= 2:
+            text = re.sub(rf"\b{re.escape(name)}\b", "[patient]", text, flags=re.IGNORECASE)
+    return text
+
+
+def _patient_names(case: Case) -> list[str]:
+    names = case.sender_name.split()
+    if case.patient is not None:
+        names += [case.patient.first_name, case.patient.last_name]
+    return names
+
+
 def unresolved_cases(*, now: datetime) -> list[UnresolvedCase]:
     """Open cases flagged unresolved after one business day, oldest first, without any
     patient field: only the case's reference, category, owner, age and next step."""
@@ -145,12 +222,16 @@ def unresolved_cases(*, now: datetime) -> list[UnresolvedCase]:
     rows = (
         Case.objects.filter(is_aging=True)
         .exclude(status__in=Case.RESOLVED_STATUSES)
-        .select_related("category", "assignee")
+        .select_related("category", "assignee", "patient")
         .only(
             "pk",
             "received_at",
             "owner_role",
             "next_step",
+            # Read only to keep names out of the next step; never shown.
+            "sender_name",
+            "patient__first_name",
+            "patient__last_name",
             "category__name",
             "assignee__username",
             "assignee__first_name",
@@ -166,7 +247,7 @@ def unresolved_cases(*, now: datetime) -> list[UnresolvedCase]:
             owner_role=OwnerRole(case.owner_role).label,
             assignee=display_name(case.assignee) if case.assignee else "",
             age_hours=business_hours(business_time_between(case.received_at, now, calendar)),
-            next_step=case.next_step,
+            next_step=_without_names(case.next_step, _patient_names(case)),
         )
         for case in rows
     ]
@@ -193,6 +274,7 @@ def eod_report(*, now: datetime) -> EodReport:
         generated_at=now,
         open_by_role_status=_open_by_role_status(),
         breaches_today=_breaches_on(today),
+        still_breached=still_breached(before=_local_day_bounds(today)[0]),
         unresolved=unresolved_cases(now=now),
         overdue_templates=overdue_templates(today=today),
     )

@@ -117,12 +117,12 @@ def _alert_urgent_breaches(case_ids: list[int]) -> None:
 
 
 def notify_overdue(*, role: str, count: int) -> int:
-    """Email the owner role's members and the office managers that urgent work is overdue.
+    """Email the owner role's leads and the office managers that urgent work is overdue.
 
     The message holds the role, a count and a link to the overdue queue, never a patient's
     name or words. Returns the number of recipients (0 when nobody has an email address).
     """
-    recipients = selectors.staff_emails(roles=[role, OwnerRole.OFFICE_MANAGER])
+    recipients = selectors.alert_recipients(role=role)
     if not recipients:
         logger.warning("no one to alert about overdue urgent work", extra={"role": role})
         return 0
@@ -200,7 +200,8 @@ def _report_message(*, today: date, now: datetime, to: list[str]) -> EmailMultiA
 
 
 def send_end_of_day_report(*, today: date, now: datetime | None = None) -> int:
-    """Email the end-of-day report for `today` to the office managers, at most once.
+    """Email the end-of-day report for `today` to the office managers and role leads, at
+    most once.
 
     1. Bring the aging flags up to date, so the report does not wait for the hourly sweep.
     2. Claim the day's ReportRun row (committed before any email leaves).
@@ -214,7 +215,7 @@ def send_end_of_day_report(*, today: date, now: datetime | None = None) -> int:
         if not _claim_report(today=today, now=now):
             logger.info("end-of-day report already claimed", extra={"date": today.isoformat()})
             return 0
-    recipients = selectors.staff_emails(roles=[OwnerRole.OFFICE_MANAGER])
+    recipients = selectors.report_recipients()
     try:
         if recipients:
             _report_message(today=today, now=now, to=recipients).send()

@@ -39,23 +39,48 @@ def eod_report(request: HttpRequest) -> HttpResponse:
 
 @manager_required
 def eod_report_csv(request: HttpRequest) -> HttpResponse:
-    """The unresolved cases of the end-of-day report, one row each, oldest first."""
+    """The cases of the end-of-day report, one row each: unresolved after one business day
+    (oldest first), then those still past a deadline missed on an earlier day."""
     report = selectors.eod_report(now=timezone.now())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="end-of-day-{report.date}.csv"'
     writer = csv.writer(response)
     writer.writerow(
-        ["reference", "category", "owner_role", "assignee", "age_business_hours", "next_step"]
+        [
+            "section",
+            "reference",
+            "category",
+            "owner_role",
+            "assignee",
+            "age_business_hours",
+            "next_step",
+            "deadline_missed_at",
+        ]
     )
     for case in report.unresolved:
         writer.writerow(
             [
+                "unresolved",
                 case.reference,
                 case.category,
                 case.owner_role,
                 case.assignee,
                 case.age_hours,
                 csv_safe(case.next_step),
+                "",
+            ]
+        )
+    for breached in report.still_breached:
+        writer.writerow(
+            [
+                "still_past_deadline",
+                breached.reference,
+                breached.category,
+                breached.owner_role,
+                breached.assignee,
+                "",
+                "",
+                timezone.localtime(breached.breached_at).isoformat(timespec="minutes"),
             ]
         )
     return response

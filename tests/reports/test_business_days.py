@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from reports.business_days import business_hours, one_business_day_after
-from routing.business_time import add_business_days, business_day_length
-from routing.business_time import Calendar
+from routing.business_time import Calendar, add_business_days, business_day_length
 
 NY = ZoneInfo("America/New_York")
 CALENDAR = Calendar.standard(

@@ -70,7 +70,7 @@ def test_manager_downloads_csv_with_formulas_neutralised(
 
     lines = response.content.decode().splitlines()
     assert response["Content-Type"].startswith("text/csv")
-    assert lines[0].startswith("reference,category,owner_role")
-    assert lines[1].startswith(f"{aging_case.reference},")
-    assert lines[1].endswith(",'=HYPERLINK(1)")
+    assert lines[0].startswith("section,reference,category,owner_role")
+    assert lines[1].startswith(f"unresolved,{aging_case.reference},")
+    assert lines[1].endswith(",'=HYPERLINK(1),")
     assert "Ottoline" not in response.content.decode()

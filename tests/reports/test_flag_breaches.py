@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from clinic_inbox.models import Case, TimelineEvent
+from clinic_inbox.models import Case, StaffProfile, TimelineEvent
 from reports import services
 from tests.factories import CaseFactory, UserFactory
 from tests.reports.conftest import local
@@ -173,3 +173,19 @@ def test_second_sweep_sends_no_second_alert(
         services.flag_breaches(now=local(2026, 11, 24, 11, 1))
 
     assert len(mail.outbox) == 1
+
+
+def test_an_urgent_breach_alerts_the_role_leads_rather_than_every_member(
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    lead = UserFactory(username="charge-nurse", roles=["clinical"])
+    StaffProfile.objects.create(user=lead, is_role_lead=True)
+    UserFactory(username="nurse-c", roles=["clinical"])
+    UserFactory(username="boss", roles=["office_manager"])
+    received = local(2026, 11, 24, 10, 0)
+    CaseFactory(red_flagged=True, received_at=received, first_response_due=received)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.flag_breaches(now=local(2026, 11, 24, 11, 0))
+
+    assert sorted(mail.outbox[0].to) == ["boss@clinic.test", "charge-nurse@clinic.test"]

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from clinic_inbox.models import Case
+from clinic_inbox.models import Case, StaffProfile
 from reports import services, tasks
 from reports.models import ReportRun
 from tests.factories import CaseFactory, PatientFactory, UserFactory
@@ -161,3 +161,79 @@ def test_stale_claim_without_a_send_can_be_taken_over(managers: list[object]) ->
 
     with time_machine.travel(FIVE_PM, tick=False):
         assert services.send_end_of_day_report(today=TODAY) == 2
+
+
+def test_cases_still_past_an_earlier_deadline_are_repeated_until_answered(
+    managers: list[object],
+) -> None:
+    older = CaseFactory(
+        received_at=local(2026, 11, 20, 9, 0),
+        first_response_due=local(2026, 11, 20, 17, 0),
+        is_breached=True,
+        breached_at=local(2026, 11, 20, 17, 1),
+    )
+    newer = CaseFactory(
+        received_at=local(2026, 11, 24, 9, 0),
+        first_response_due=local(2026, 11, 24, 17, 0),
+        is_breached=True,
+        breached_at=local(2026, 11, 24, 17, 1),
+    )
+    answered = CaseFactory(
+        is_breached=True,
+        breached_at=local(2026, 11, 23, 17, 1),
+        first_responded_at=local(2026, 11, 24, 9, 0),
+    )
+    today = CaseFactory(is_breached=True, breached_at=local(2026, 11, 25, 10, 0))
+
+    with time_machine.travel(FIVE_PM, tick=False):
+        services.send_end_of_day_report(today=TODAY)
+    body = mail.outbox[0].body
+    section = body[body.index("Still past the deadline") : body.index("Unresolved after")]
+
+    assert "Still past the deadline from earlier days, still unanswered: 2" in section
+    assert section.index(older.reference) < section.index(newer.reference)
+    assert answered.reference not in section
+    assert today.reference not in section
+    assert newer.reference in mail.outbox[0].alternatives[0][0]
+
+    # The next day the same cases are listed again: not alerted once and forgotten.
+    with time_machine.travel(local(2026, 11, 27, 17, 0), tick=False):
+        services.send_end_of_day_report(today=date(2026, 11, 27))
+    assert older.reference in mail.outbox[1].body
+    assert today.reference in mail.outbox[1].body
+
+
+def test_role_leads_get_the_report_alongside_the_managers(managers: list[object]) -> None:
+    lead = UserFactory(username="lead-billing", roles=["billing"])
+    StaffProfile.objects.create(user=lead, is_role_lead=True)
+    UserFactory(username="billing-member", roles=["billing"])
+
+    with time_machine.travel(FIVE_PM, tick=False):
+        assert services.send_end_of_day_report(today=TODAY) == 3
+
+    assert sorted(mail.outbox[0].to) == [
+        "boss@clinic.test",
+        "deputy@clinic.test",
+        "lead-billing@clinic.test",
+    ]
+
+
+def test_a_next_step_naming_the_patient_is_reported_without_the_name(
+    managers: list[object],
+) -> None:
+    patient = PatientFactory(first_name="Philomena", last_name="Vandersloot")
+    case = CaseFactory(
+        patient=patient,
+        sender_name="Ignatius Vandersloot",
+        received_at=local(2026, 11, 23, 9, 0),
+        next_step="Call philomena back; ask Ignatius about the form",
+    )
+
+    with time_machine.travel(FIVE_PM, tick=False):
+        services.send_end_of_day_report(today=TODAY)
+
+    body = mail.outbox[0].body
+    assert case.reference in body
+    assert "Call [patient] back; ask [patient] about the form" in body
+    for name in ("Philomena", "philomena", "Ignatius"):
+        assert name not in body
