@@ -24,10 +24,26 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
 from clinic_inbox.models import Case, TimelineEvent
 from routing.business_time import Calendar, business_time_between
-from routing.models import Category, OwnerRole, UrgencyTier
+from routing.models import Category, OwnerRole, Tier, UrgencyTier
 from routing.selectors import load_calendar
 
 NEW_APPOINTMENT = "new_appointment"
+REFERRAL_STATUS = "referral_status"
+TELEHEALTH_PREP = "telehealth_prep"
+COMPLAINT = "complaint"
+# What a complaint about communication says: nobody answered, called back, told or
+# listened. Matched case-insensitively in the subject or body, English and Spanish.
+COMMUNICATION_COMPLAINT = (
+    r"(call(ed)?|get|got|getting|ring|write|wrote|email(ed)?|respond(ed)?|repl(y|ied)) "
+    r"(me )?back|no (one|body) (ever )?(answer|call|return|respond|repl|told|tell|explain)"
+    r"|nobody (ever )?(answer|call|return|respond|repl|told|tell|explain)"
+    r"|(never|didn't|did not|don't|do not|wasn't|was not|no one|nobody) "
+    r"(heard|hear|answer|answered|call|called|inform|informed|told|tell|respond|responded|"
+    r"explain|explained|listen|listened)"
+    r"|on hold|hung up|voicemail|no response|no reply|no answer|not returned|unanswered"
+    r"|rude|communicat|mixed messages|kept in the dark"
+    r"|nadie (me )?(contest|llam|respond|explic)|no me (llamaron|contestaron|explicaron)"
+)
 _SECONDS_PER_HOUR = 3600
 
 
@@ -160,6 +176,57 @@ def appointment_requests_not_converted(*, start: date, end: date) -> int:
         .filter(~Exists(ever_scheduled))
         .count()
     )
+
+
+def referral_missing_information(*, start: date, end: date) -> dict[str, int | float | None]:
+    """Referral-status cases received in `[start, end]` and how many were held up waiting on
+    information from the patient (at least one move to waiting_on_patient), with the mean
+    business hours those waited. `waiting_hours_mean` counts finished waits only
+    (`paused_business_time`); it is None when none was held up."""
+    waited = TimelineEvent.objects.filter(
+        case=OuterRef("pk"), to_status=Case.Status.WAITING_ON_PATIENT
+    )
+    rows = list(
+        Case.objects.filter(received_in_q(start=start, end=end), category_id=REFERRAL_STATUS)
+        .annotate(held_up=Exists(waited))
+        .values_list("held_up", "paused_business_time")
+    )
+    held = [paused for held_up, paused in rows if held_up]
+    return {
+        "referrals": len(rows),
+        "held_up": len(held),
+        "waiting_hours_mean": (
+            statistics.fmean(p.total_seconds() / _SECONDS_PER_HOUR for p in held) if held else None
+        ),
+    }
+
+
+def telehealth_access_delays(*, start: date, end: date) -> dict[str, int]:
+    """Telehealth cases received in `[start, end]` where the patient could not get into a
+    visit (the router puts those in the immediate tier), and how many of those missed the
+    first-response deadline or are still unanswered past it."""
+    counts = Case.objects.filter(
+        received_in_q(start=start, end=end),
+        category_id=TELEHEALTH_PREP,
+        urgency_tier_id=Tier.IMMEDIATE,
+    ).aggregate(
+        access_problems=Count("pk"),
+        delayed=Count("pk", filter=Q(is_breached=True)),
+    )
+    return {"access_problems": counts["access_problems"], "delayed": counts["delayed"]}
+
+
+def communication_complaints(*, start: date, end: date) -> dict[str, int]:
+    """Complaints received in `[start, end]` and how many are about communication (calls not
+    returned, no answer, not told, rude), by COMMUNICATION_COMPLAINT on subject or body."""
+    about = Q(subject__iregex=COMMUNICATION_COMPLAINT) | Q(body__iregex=COMMUNICATION_COMPLAINT)
+    counts = Case.objects.filter(
+        received_in_q(start=start, end=end), category_id=COMPLAINT
+    ).aggregate(complaints=Count("pk"), about_communication=Count("pk", filter=about))
+    return {
+        "complaints": counts["complaints"],
+        "about_communication": counts["about_communication"],
+    }
 
 
 def clinical_routing(*, start: date, end: date) -> dict[str, int]:

@@ -199,3 +199,64 @@ def test_volume_by_weekday_hour_in_clinic_time() -> None:
     case(local(2026, 11, 15, 23, 59))  # Sunday: outside
 
     assert metrics.volume_by_weekday_hour(**WEEK) == {(0, 9): 2, (0, 23): 1, (4, 16): 1}
+
+
+def test_referral_delays_from_missing_information() -> None:
+    monday = local(2026, 11, 16, 9, 0)
+    held = case(monday, category_id="referral_status", paused_business_time=timedelta(hours=6))
+    event(held, TimelineEvent.Kind.STATUS_CHANGED, monday, to_status="waiting_on_patient")
+    also_held = case(monday, category_id="referral_status", paused_business_time=timedelta(hours=2))
+    event(also_held, TimelineEvent.Kind.STATUS_CHANGED, monday, to_status="waiting_on_patient")
+    case(monday, category_id="referral_status")  # answered without needing anything
+    other = case(monday, category_id="forms", paused_business_time=timedelta(hours=9))
+    event(other, TimelineEvent.Kind.STATUS_CHANGED, monday, to_status="waiting_on_patient")
+    case(local(2026, 11, 23, 9, 0), category_id="referral_status")  # outside the week
+
+    assert metrics.referral_missing_information(**WEEK) == {
+        "referrals": 3,
+        "held_up": 2,
+        "waiting_hours_mean": 4.0,
+    }
+
+
+def test_referral_delays_with_none_held_up() -> None:
+    case(local(2026, 11, 16, 9, 0), category_id="referral_status")
+
+    assert metrics.referral_missing_information(**WEEK) == {
+        "referrals": 1,
+        "held_up": 0,
+        "waiting_hours_mean": None,
+    }
+
+
+def test_telehealth_visits_delayed_by_access_problems() -> None:
+    tuesday = local(2026, 11, 17, 10, 0)
+    telehealth = {"category_id": "telehealth_prep", "urgency_tier_id": "immediate"}
+    case(tuesday, **telehealth, is_breached=True)
+    case(tuesday, **telehealth)
+    case(tuesday, category_id="telehealth_prep", urgency_tier_id="next_business_day")
+    case(tuesday, category_id="clinical_question", urgency_tier_id="immediate", is_breached=True)
+
+    assert metrics.telehealth_access_delays(**WEEK) == {"access_problems": 2, "delayed": 1}
+
+
+@pytest.mark.parametrize(
+    ("body", "about_communication"),
+    [
+        ("I called three times and nobody called me back.", True),
+        ("Your receptionist was rude and hung up on me.", True),
+        ("I left a voicemail on Monday and got no response.", True),
+        ("Nobody told me my appointment was cancelled.", True),
+        ("Llamé y nadie me contestó.", True),
+        ("The waiting room was dirty and the parking lot is full.", False),
+        ("I was charged twice for the same visit.", False),
+    ],
+)
+def test_complaints_about_communication(body: str, about_communication: bool) -> None:
+    case(local(2026, 11, 18, 11, 0), category_id="complaint", subject="Complaint", body=body)
+    case(local(2026, 11, 18, 11, 0), category_id="billing", body="Nobody called me back.")
+
+    assert metrics.communication_complaints(**WEEK) == {
+        "complaints": 1,
+        "about_communication": int(about_communication),
+    }
