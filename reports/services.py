@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -58,11 +58,46 @@ def _claim_and_record(
     # `version` is left alone on purpose: a flag changes nothing a staff form edits, so an
     # open form on the case must not be refused as stale because a sweep ran.
     Case.objects.filter(still_due, pk__in=locked).update(**changes, updated_at=now)
-    TimelineEvent.objects.bulk_create(
-        [TimelineEvent(case_id=pk, kind=kind, actor=None, created_at=now) for pk in locked],
-        batch_size=EVENT_INSERT_CHUNK,
-    )
+    _append_system_events(case_ids=locked, kind=kind, now=now)
     return locked
+
+
+def _append_system_events(*, case_ids: list[int], kind: TimelineEvent.Kind, now: datetime) -> None:
+    """Append one blank system event of `kind` per case with INSERT … SELECT, in chunks.
+
+    Sweeps may flag tens of thousands of cases after an outage; building a model instance
+    per event (bulk_create) costs several times the insert itself.
+    """
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(name)
+        for name in (
+            "case_id",
+            "kind",
+            "actor_id",
+            "from_status",
+            "to_status",
+            "note",
+            "destination",
+            "reason",
+            "next_step",
+            "details",
+            "created_at",
+        )
+    )
+    created_at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        for start in range(0, len(case_ids), EVENT_INSERT_CHUNK):
+            chunk = case_ids[start : start + EVENT_INSERT_CHUNK]
+            # Only quoted table/column names and placeholders are formatted in; every value
+            # is a parameter.
+            cursor.execute(
+                f"INSERT INTO {quote(TimelineEvent._meta.db_table)} ({columns}) "  # noqa: S608
+                f"SELECT {quote('id')}, %s, NULL, '', '', '', '', '', '', '{{}}', %s "
+                f"FROM {quote(Case._meta.db_table)} "
+                f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(chunk))})",
+                [kind.value, created_at, *chunk],
+            )
 
 
 def flag_breaches(*, now: datetime, batch_size: int = 1000, max_batches: int | None = None) -> int:

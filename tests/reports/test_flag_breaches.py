@@ -33,7 +33,7 @@ def test_overdue_case_is_flagged_once_with_one_event(case_received: CaseBuilder)
     assert case.breached_at == now
     assert _breach_events(case) == 1
     event = TimelineEvent.objects.get(case=case, kind=TimelineEvent.Kind.BREACHED)
-    assert event.actor is None
+    assert (event.actor, event.created_at, event.details, event.note) == (None, now, {}, "")
 
 
 def test_case_not_yet_due_is_not_flagged(case_received: CaseBuilder) -> None:
