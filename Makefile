@@ -39,6 +39,8 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive clinic_inbox config reports routing templates_app \
+		--exclude '*/migrations/*' --severity-level high
 
 format: install
 	$(BIN)/ruff format .

@@ -8,6 +8,7 @@ DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY and ALLOWED_HOSTS; see the README.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "axes",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -99,7 +101,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins per user name and client address and refuses locked-out ones.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=None)
+
+# Sessions end after this long without a request (each request restarts the clock).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=15)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -172,6 +194,15 @@ CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR /
 INTAKE_MAX_BODY_CHARS = env.int("INTAKE_MAX_BODY_CHARS", default=100_000)
 INTAKE_MAX_ATTACHMENT_BYTES = env.int("INTAKE_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 INTAKE_MAX_ATTACHMENTS_BYTES = env.int("INTAKE_MAX_ATTACHMENTS_BYTES", default=25 * 1024 * 1024)
+# Inbound email polled from an IMAP mailbox by `manage.py fetch_mail` (an MTA piping into
+# `manage.py ingest_email` needs none of these). Plain IMAP (IMAP_SSL=false) is for a
+# mailbox on the same machine only: the password would cross the network in clear.
+IMAP_HOST = env.str("IMAP_HOST", default="")
+IMAP_SSL = env_bool("IMAP_SSL", default=True)
+IMAP_PORT = env.int("IMAP_PORT", default=993 if IMAP_SSL else 143)
+IMAP_USER = env.str("IMAP_USER", default="")
+IMAP_PASSWORD = env_secret("IMAP_PASSWORD", default="")
+IMAP_MAILBOX = env.str("IMAP_MAILBOX", default="INBOX")
 # Public patient form: submissions allowed per client address.
 PATIENT_FORM_RATE = env.str("PATIENT_FORM_RATE", default="5/h")
 # Integration API: requests per token.
@@ -256,6 +287,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Code logs case ids, never patient data; the filter masks any email address or phone
+    # number that slips into a message, its arguments or a traceback anyway.
+    "filters": {"patient_data": {"()": "config.logging.MaskContactDetails"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["patient_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
