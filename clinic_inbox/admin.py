@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 
 from clinic_inbox import services
 from clinic_inbox.exceptions import DomainError
+from clinic_inbox.mail_parsing import UnparseableMail
 from clinic_inbox.models import (
     Attachment,
     Case,
+    CaseAccess,
     FollowUpMessage,
     InternalNote,
     Patient,
@@ -20,6 +26,8 @@ from clinic_inbox.models import (
     StaffProfile,
     TimelineEvent,
 )
+from clinic_inbox.permissions import user_roles
+from routing.models import OwnerRole
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -194,9 +202,9 @@ class InternalNoteAdmin(RecordAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "on_duty", "open_case_limit", "updated_at"]
-    list_editable = ["on_duty", "open_case_limit"]
-    list_filter = ["on_duty"]
+    list_display = ["user", "on_duty", "open_case_limit", "is_role_lead", "updated_at"]
+    list_editable = ["on_duty", "open_case_limit", "is_role_lead"]
+    list_filter = ["on_duty", "is_role_lead"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
 
@@ -230,8 +238,19 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(QuarantinedMail)
 class QuarantinedMailAdmin(RecordAdmin):
-    list_display = ["received_at", "source", "size", "error", "case", "reviewed_at"]
-    list_filter = ["source"]
+    """Inbound mail intake could not file. Office managers read the reason, download the raw
+    message, and "Try again" once the cause is fixed."""
+
+    list_display = [
+        "received_at",
+        "source",
+        "size",
+        "error_summary",
+        "case",
+        "reviewed_at",
+        "download",
+    ]
+    list_filter = ["source", ("reviewed_at", admin.EmptyFieldListFilter)]
     readonly_fields = [
         "received_at",
         "source",
@@ -241,6 +260,78 @@ class QuarantinedMailAdmin(RecordAdmin):
         "case",
         "reviewed_at",
         "reviewed_by",
+        "download",
     ]
     exclude = ["raw"]
     date_hierarchy = "received_at"
+    list_select_related = ["case"]
+    actions = ["try_again"]
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Office managers review quarantine; the role's group carries no model permission
+        # for it, so the role itself is checked (as visible_cases does for cases).
+        return super().has_view_permission(request, obj) or (
+            request.user.is_staff and OwnerRole.OFFICE_MANAGER in user_roles(request.user)
+        )
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def get_urls(self) -> list[URLPattern]:
+        raw = path(
+            "<int:pk>/raw/",
+            self.admin_site.admin_view(self.download_raw),
+            name="clinic_inbox_quarantinedmail_raw",
+        )
+        return [raw, *super().get_urls()]
+
+    @admin.display(description="Reason")
+    def error_summary(self, obj: QuarantinedMail) -> str:
+        first_line = obj.error.strip().splitlines()[0] if obj.error.strip() else ""
+        return first_line if len(first_line) <= 120 else first_line[:119] + "…"
+
+    @admin.display(description="Raw message")
+    def download(self, obj: QuarantinedMail) -> str:
+        url = reverse("admin:clinic_inbox_quarantinedmail_raw", args=[obj.pk])
+        return format_html('<a href="{}">Download raw .eml</a>', url)
+
+    def download_raw(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The message exactly as received, as a download (never shown in the browser)."""
+        row = get_object_or_404(QuarantinedMail, pk=pk)
+        if not self.has_view_permission(request, row):
+            raise PermissionDenied
+        response = HttpResponse(bytes(row.raw), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="quarantined-{row.pk}.eml"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(description="Try again: file the selected mail now", permissions=["retry"])
+    def try_again(self, request: HttpRequest, queryset: QuerySet[QuarantinedMail]) -> None:
+        for row in queryset:
+            try:
+                outcome = services.retry_quarantined(row, by=request.user)
+            except UnparseableMail as exc:
+                self.message_user(request, f"#{row.pk}: {exc.reason}", messages.WARNING)
+            except DomainError as exc:
+                self.message_user(request, f"#{row.pk}: {exc.message}", messages.WARNING)
+            except Exception as exc:
+                # The type only: the message of an error met while filing can quote the mail.
+                self.message_user(
+                    request,
+                    f"#{row.pk}: could not be filed ({type(exc).__name__}); it stays here.",
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(request, f"#{row.pk}: {outcome.describe()}.", messages.SUCCESS)
+
+
+@admin.register(CaseAccess)
+class CaseAccessAdmin(RecordAdmin):
+    """The PHI access log: read-only for everyone, managers included."""
+
+    list_display = ["accessed_at", "case", "user", "via"]
+    list_filter = ["via"]
+    search_fields = ["case__id", "user__username"]
+    list_select_related = ["case", "user"]
+    date_hierarchy = "accessed_at"

@@ -13,6 +13,7 @@ from crispy_forms.bootstrap import FieldWithButtons, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -20,8 +21,11 @@ from django.utils.html import format_html
 from clinic_inbox import workflow
 from clinic_inbox.exceptions import MISSING_FIELDS
 from clinic_inbox.models import Case, Channel, Patient, Reply
+from clinic_inbox.permissions import user_roles
 from clinic_inbox.selectors.case_page import display_name
+from clinic_inbox.selectors.patients import patient_search
 from clinic_inbox.selectors.queues import assignable_staff
+from clinic_inbox.services.identity import may_link_patient
 from clinic_inbox.services.messages import METHOD_FOR_CHANNEL
 from routing.models import Category, OwnerRole
 from templates_app.models import ReplyTemplate, TemplateVersion
@@ -386,3 +390,86 @@ class LogMessageForm(forms.Form):
         if data.get("channel") == Channel.PHONE and not has_phone:
             self.add_error("sender_phone", "Please give a number to call back.")
         return data
+
+
+# Linking a case to a patient record: pick a patient found by a small search, or give an
+# MRN. Shape only; services.link_patient decides who may link.
+
+SEARCH_PARAM = "patient_q"
+SEARCH_MAX_CHARS = 100
+PICK_ONE = "Pick a patient from the search results, or give the patient's MRN."
+PICKED_TWO = "The patient picked and the MRN given are different people: give only one."
+
+
+class PatientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        born = f"{obj.date_of_birth:%-d %b %Y}" if obj.date_of_birth else "date of birth unknown"
+        mrn = f", MRN {obj.mrn}" if obj.mrn else ""
+        return f"{obj.last_name}, {obj.first_name} (born {born}{mrn})"
+
+
+class LinkPatientForm(CaseActionForm):
+    url_name = "link_patient"
+    title = "Link to a patient record"
+    submit_label = "Link patient"
+
+    patient = PatientChoiceField(
+        queryset=Patient.objects.none(),
+        required=False,
+        label="Patient found",
+        empty_label="Pick a patient",
+    )
+    mrn = forms.ModelChoiceField(
+        queryset=Patient.objects.exclude(mrn=""),
+        to_field_name="mrn",
+        required=False,
+        label="Or the patient's MRN",
+        widget=forms.TextInput,
+        error_messages={"invalid_choice": "No patient has this MRN."},
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        found: list[Patient] | None = None,
+        search: str = "",
+        **kwargs: Any,
+    ) -> None:
+        """`found`: the search results to pick from (None: no search made yet)."""
+        super().__init__(data, **kwargs)
+        self.search, self.found = search, found
+        field = self.fields["patient"]
+        if data is not None:
+            # Posted: any patient id validates, and only that one is rendered again.
+            picked = str(data.get("patient", ""))
+            field.queryset = (
+                Patient.objects.filter(pk=picked) if picked.isdigit() else field.queryset
+            )
+        elif found:
+            field.queryset = Patient.objects.filter(pk__in=[p.pk for p in found])
+        else:
+            del self.fields["patient"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        picked, by_mrn = data.get("patient"), data.get("mrn")
+        if picked and by_mrn and picked != by_mrn:
+            raise forms.ValidationError(PICKED_TWO)
+        chosen = picked or by_mrn
+        if chosen is None and not self.errors:
+            raise forms.ValidationError(PICK_ONE)
+        data["chosen"] = chosen
+        return data
+
+
+def link_patient_form(request: HttpRequest, case: Case) -> LinkPatientForm | None:
+    """The form for users who may link patients (office managers, clinical staff), with the
+    results of the search in the page's `patient_q` parameter; None for everyone else."""
+    if not may_link_patient(user_roles(request.user)):
+        return None
+    search = ""
+    if request.method == "GET":
+        search = " ".join(str(request.GET.get(SEARCH_PARAM, "")).split())[:SEARCH_MAX_CHARS]
+    found = list(patient_search(search)) if search else None
+    return LinkPatientForm(case=case, found=found, search=search)

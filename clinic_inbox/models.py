@@ -105,11 +105,17 @@ class Case(models.Model):
     )
 
     # Routing.
+    # Few distinct values and never looked up alone, so no index of their own: every index
+    # on this often-updated table is rewritten by the sweeps' updates.
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, to_field="slug", related_name="cases"
+        Category, on_delete=models.PROTECT, to_field="slug", related_name="cases", db_index=False
     )
     urgency_tier = models.ForeignKey(
-        UrgencyTier, on_delete=models.PROTECT, to_field="slug", related_name="cases"
+        UrgencyTier,
+        on_delete=models.PROTECT,
+        to_field="slug",
+        related_name="cases",
+        db_index=False,
     )
     owner_role = models.CharField(max_length=32, choices=OwnerRole.choices)
     assignee = models.ForeignKey(
@@ -118,10 +124,16 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="assigned_cases",
+        db_index=False,  # the (assignee, status) index serves lookups by assignee
     )
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
     red_flag = models.BooleanField(default=False)
     red_flag_reasons = models.JSONField(default=list, blank=True)
+    sensitive = models.BooleanField(
+        default=False,
+        help_text="Mental health, sexual health or substance use: visible only to clinical "
+        "staff and office managers.",
+    )
     after_hours = models.BooleanField(
         default=False, help_text="Received while the clinic was closed."
     )
@@ -168,6 +180,14 @@ class Case(models.Model):
     outcome = models.CharField(max_length=255, blank=True)
 
     related_cases = models.ManyToManyField("self", blank=True, symmetrical=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        help_text="The case this duplicate was merged into; nothing is ever deleted.",
+    )
     repeat_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="repeats"
     )
@@ -266,6 +286,9 @@ class TimelineEvent(models.Model):
         REPEAT_LINKED = "repeat_linked", "Linked as a repeat contact"
         PATIENT_LINKED = "patient_linked", "Linked to a patient record"
         REMINDER_SENT = "reminder_sent", "Reminder to the patient"
+        IMPORTED = "imported", "Imported from history"
+        MARKED_SENSITIVE = "marked_sensitive", "Marked sensitive"
+        MERGED = "merged", "Merged"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -275,6 +298,7 @@ class TimelineEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # never searched by actor; sweeps append events by the thousand
         help_text="Empty for the system (intake, sweeps).",
     )
     from_status = models.CharField(max_length=24, choices=Case.Status.choices, blank=True)
@@ -299,6 +323,39 @@ class TimelineEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Timeline events are append-only and cannot be deleted.")
+
+
+class CaseAccess(models.Model):
+    """Who opened a case, when, and how: the PHI access log. Append-only."""
+
+    class Via(models.TextChoices):
+        PAGE = "page", "Case page"
+        API = "api", "API"
+        ATTACHMENT = "attachment", "Attachment download"
+        ADMIN = "admin", "Admin"
+        EXPORT = "export", "Export"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    via = models.CharField(max_length=16, choices=Via.choices)
+    accessed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-accessed_at", "-id"]
+        verbose_name = "case access"
+        verbose_name_plural = "case access log"
+        indexes = [models.Index(fields=["case", "-accessed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} opened {self.case.reference} ({self.get_via_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("The access log is append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("The access log is append-only and cannot be deleted.")
 
 
 class Reply(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clinic_inbox.views import case, home, intake, queue
+from clinic_inbox.views import attachments, case, home, identity, intake, public, queue
 
 app_name = "inbox"
 
@@ -18,4 +18,12 @@ urlpatterns = [
     path("cases/<int:pk>/note/", case.note, name="note"),
     path("cases/<int:pk>/route-to-clinical/", case.route_to_clinical, name="route_to_clinical"),
     path("cases/<int:pk>/escalate/", case.escalate, name="escalate"),
+    path("cases/<int:pk>/link-patient/", identity.link_patient, name="link_patient"),
+    path("contact/", public.contact, name="contact"),
+    path("contact/thanks/<str:token>/", public.thanks, name="contact_thanks"),
+    path(
+        "cases/<int:pk>/attachments/<int:attachment_id>/",
+        attachments.download_attachment,
+        name="attachment",
+    ),
 ]

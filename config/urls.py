@@ -12,4 +12,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
+    path("api/", include("clinic_inbox.api.urls")),
 ]

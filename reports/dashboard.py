@@ -14,7 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from reports import metrics
+from reports import metrics, services
+from reports.models import ManagerReview
 from reports.views import csv_safe, manager_required
 from routing.models import Category, OwnerRole, UrgencyTier
 
@@ -160,6 +161,9 @@ def build_dashboard(*, start: date, end: date, now: datetime) -> dict[str, Any]:
         "repeat_contacts": metrics.repeat_contacts(start=start, end=end),
         "not_converted": metrics.appointment_requests_not_converted(start=start, end=end),
         "clinical": metrics.clinical_routing(start=start, end=end),
+        "referrals": metrics.referral_missing_information(start=start, end=end),
+        "telehealth": metrics.telehealth_access_delays(start=start, end=end),
+        "complaints": metrics.communication_complaints(start=start, end=end),
         "weekday_bars": weekday_bars(weekday_counts),
         "weekday_total": sum(weekday_counts),
     }
@@ -185,6 +189,17 @@ def csv_rows(data: Mapping[str, Any]) -> Iterator[list[str | int]]:
     yield ["appointment_requests_not_converted", "", data["not_converted"]]
     for group in ("at_intake", "rerouted_later", "other", "total"):
         yield ["clinical_routing", group, data["clinical"][group]]
+    yield ["referrals", "", data["referrals"]["referrals"]]
+    yield ["referrals_held_up_for_missing_information", "", data["referrals"]["held_up"]]
+    yield [
+        "referral_wait_for_information_mean_business_hours",
+        "",
+        _hours(data["referrals"]["waiting_hours_mean"]),
+    ]
+    yield ["telehealth_access_problems", "", data["telehealth"]["access_problems"]]
+    yield ["telehealth_access_problems_answered_late", "", data["telehealth"]["delayed"]]
+    yield ["complaints", "", data["complaints"]["complaints"]]
+    yield ["complaints_about_communication", "", data["complaints"]["about_communication"]]
     for bar in data["weekday_bars"]:
         yield ["volume_by_weekday", bar["label"], bar["count"]]
 
@@ -193,6 +208,8 @@ def csv_rows(data: Mapping[str, Any]) -> Iterator[list[str | int]]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     start, end, problem = parse_range(request.GET, today=_today())
     data = build_dashboard(start=start, end=end, now=timezone.now())
+    # The setup checklist's "metrics reviewed" step is ticked from this record.
+    services.record_review(user=request.user, page=ManagerReview.Page.DASHBOARD, at=timezone.now())
     context = {
         "data": data,
         "problem": problem,

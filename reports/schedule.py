@@ -50,12 +50,14 @@ SCHEDULE: tuple[Entry, ...] = (
         when=Every(seconds=3600),
         description="Flags open cases unresolved after one business day.",
     ),
-    # Every day at 17:00 clinic time: email office managers the end-of-day report.
+    # Every quarter hour: email the end-of-day report once the clinic has closed for the
+    # day by its business calendar (the service checks the closing time and sends once).
     Entry(
         name="End-of-day report",
         task="reports.tasks.send_end_of_day_report",
-        when=Daily(hour="17", minute="0"),
-        description="Emails office managers the unresolved-work report.",
+        when=Every(seconds=900),
+        description="Emails office managers and role leads the unresolved-work report after "
+        "closing time.",
     ),
     # Every day at 10:00 clinic time: remind patients the clinic is waiting on, and close
     # waits that ran out (settings.WAITING_*_BUSINESS_DAYS). A missed day catches up.

@@ -1,4 +1,5 @@
-"""Writes made by the reports app: the deadline sweeps and the end-of-day report.
+"""Writes made by the reports app: the deadline sweeps, the end-of-day report and the record
+of managers' review visits.
 
 Every sweep claims its rows with a conditional UPDATE inside one transaction per batch and
 writes one timeline event per case it actually changed, so running a sweep twice, late, or
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import connection, transaction
 from django.db.models import Q
@@ -21,7 +24,8 @@ from django.utils import timezone
 from clinic_inbox.models import Case, TimelineEvent
 from reports import selectors
 from reports.business_days import one_business_day_after
-from reports.models import ReportRun
+from reports.models import ManagerReview, ReportRun
+from routing.business_time import open_intervals
 from routing.models import OwnerRole, Tier
 from routing.selectors import load_calendar
 
@@ -234,9 +238,18 @@ def _report_message(*, today: date, now: datetime, to: list[str]) -> EmailMultiA
     return message
 
 
+def clinic_closes(day: date) -> datetime | None:
+    """When the clinic closes on `day` by its business calendar; None if it does not open."""
+    calendar = load_calendar(around=datetime.combine(day, time(12), tzinfo=UTC))
+    intervals = open_intervals(day, calendar)
+    return intervals[-1].closes if intervals else None
+
+
 def send_end_of_day_report(*, today: date, now: datetime | None = None) -> int:
     """Email the end-of-day report for `today` to the office managers and role leads, at
-    most once.
+    most once, once the clinic has closed for the day (by its business calendar; no report
+    on days it does not open). Beat calls this every quarter hour, so a changed closing
+    time needs no schedule change and a late run still sends.
 
     1. Bring the aging flags up to date, so the report does not wait for the hourly sweep.
     2. Claim the day's ReportRun row (committed before any email leaves).
@@ -245,6 +258,9 @@ def send_end_of_day_report(*, today: date, now: datetime | None = None) -> int:
     Returns the number of recipients, 0 if already sent (or claimed) or nobody to send to.
     """
     now = now or timezone.now()
+    closes = clinic_closes(today)
+    if closes is None or now < closes:
+        return 0
     flag_unresolved(now=now)
     with transaction.atomic():
         if not _claim_report(today=today, now=now):
@@ -259,3 +275,20 @@ def send_end_of_day_report(*, today: date, now: datetime | None = None) -> int:
         raise
     ReportRun.objects.filter(date=today).update(sent_at=timezone.now(), recipients=len(recipients))
     return len(recipients)
+
+
+def record_review(*, user: AbstractBaseUser, page: str, at: datetime) -> None:
+    """Keep one ManagerReview per user, page and clinic-local day, stamped with the latest
+    view at `at`: moves that day's row forward, or writes it.
+
+    The latest time matters: the checklist asks for a review *after* history was imported,
+    so a look in the morning must not hide one made after an import that afternoon. Two
+    requests racing on a new day may both write a row; that is harmless.
+    """
+    zone = ZoneInfo(settings.TIME_ZONE)
+    day_start = datetime.combine(at.astimezone(zone).date(), time(0), tzinfo=zone)
+    moved = ManagerReview.objects.filter(
+        user=user, page=page, viewed_at__gte=day_start, viewed_at__lte=at
+    ).update(viewed_at=at)
+    if not moved:
+        ManagerReview.objects.create(user=user, page=page, viewed_at=at)

@@ -251,6 +251,13 @@ class RoutingRule(models.Model):
     )
     set_owner = models.CharField(max_length=32, choices=OwnerRole.choices, blank=True)
     raise_red_flag = models.BooleanField(default=False)
+    mark_sensitive = models.BooleanField(
+        default=False,
+        # Earlier data migrations insert rules without this column.
+        db_default=False,
+        help_text="Mark the case sensitive (mental health, sexual health, substance use): only "
+        "clinical staff and office managers can see it.",
+    )
     stop = models.BooleanField(default=False, help_text="Run no later rules when this matches.")
     skip_negated = models.BooleanField(
         default=False,

@@ -131,8 +131,8 @@ def create_case(plan: CasePlan, *, patient: Patient | None, ctx: history.Context
             received_at=plan.received_at,
             by=_logged_by(plan, ctx),
             # Weeks-old history from invented senders: no acknowledgement emails (demo
-            # replies avoid email for the same reason).
-            acknowledge=False,
+            # replies avoid email for the same reason), no automatic assignment.
+            history=True,
         )
     if not result.created:
         return None

@@ -84,6 +84,7 @@ class Migration(migrations.Migration):
                     ("repeat_linked", "Linked as a repeat contact"),
                     ("patient_linked", "Linked to a patient record"),
                     ("reminder_sent", "Reminder to the patient"),
+                    ("imported", "Imported from history"),
                 ],
                 max_length=32,
             ),

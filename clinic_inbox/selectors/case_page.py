@@ -4,7 +4,7 @@ of queries whether its timeline holds three events or three hundred."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,7 +12,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
-from clinic_inbox.models import Case, InternalNote, Reply, TimelineEvent
+from clinic_inbox.models import (
+    Attachment,
+    Case,
+    FollowUpMessage,
+    InternalNote,
+    Reply,
+    TimelineEvent,
+)
 from clinic_inbox.permissions import display_name as staff_name
 from clinic_inbox.selectors.access import visible_cases
 from routing import selectors as routing_selectors
@@ -43,12 +50,26 @@ class SenderCase:
 
 
 @dataclass(frozen=True)
+class FollowUpEntry:
+    """A later message that joined the case, with the files it brought."""
+
+    message: FollowUpMessage
+    attachments: list[Attachment]
+
+
+@dataclass(frozen=True)
 class CasePage:
     timeline: list[TimelineEntry]
     sender_cases: list[SenderCase]
     previous: Case | None
     next: Case | None
     time_left: timedelta | None
+    # Files that came with the first message, and the follow-ups with theirs.
+    attachments: list[Attachment] = field(default_factory=list)
+    follow_ups: list[FollowUpEntry] = field(default_factory=list)
+    # Repeat contacts: the case this one repeats, and the later cases that repeat this one.
+    repeat_of: SenderCase | None = None
+    repeats: list[SenderCase] = field(default_factory=list)
 
     @property
     def overdue(self) -> bool:
@@ -64,13 +85,51 @@ def display_name(user: AbstractBaseUser | None) -> str:
 def case_page(case: Case, *, user: AbstractBaseUser | AnonymousUser, at: datetime) -> CasePage:
     """Everything the case page shows besides the case row itself."""
     previous, following = queue_neighbours(case, user=user)
+    attachments, follow_ups = case_follow_ups(case)
+    repeat_of, repeats = repeat_contacts(case, user=user)
     return CasePage(
         timeline=case_timeline(case),
         sender_cases=sender_open_cases(case, user=user),
         previous=previous,
         next=following,
         time_left=response_time_left(case, at=at),
+        repeat_of=repeat_of,
+        repeats=repeats,
+        attachments=attachments,
+        follow_ups=follow_ups,
     )
+
+
+def case_follow_ups(case: Case) -> tuple[list[Attachment], list[FollowUpEntry]]:
+    """The first message's attachments and the follow-ups with theirs, in two queries
+    whatever their number. File contents stay in the database until downloaded."""
+    follow_ups = list(case.follow_ups.all())
+    files = list(case.attachments.defer("content"))
+    by_follow_up: dict[int | None, list[Attachment]] = {}
+    for attachment in files:
+        by_follow_up.setdefault(attachment.follow_up_id, []).append(attachment)
+    entries = [FollowUpEntry(message=f, attachments=by_follow_up.get(f.pk, [])) for f in follow_ups]
+    return by_follow_up.get(None, []), entries
+
+
+def repeat_contacts(
+    case: Case, *, user: AbstractBaseUser | AnonymousUser
+) -> tuple[SenderCase | None, list[SenderCase]]:
+    """The case `case` repeats and the later cases that repeat it (two queries at most),
+    each with whether the user may open it; the page shows only the reference otherwise."""
+    linked = list(
+        Case.objects.filter(Q(pk=case.repeat_of_id) | Q(repeat_of=case.pk))
+        .select_related("category")
+        .order_by("received_at", "pk")
+    )
+    if not linked:
+        return None, []
+    visible = set(
+        visible_cases(user).filter(pk__in=[c.pk for c in linked]).values_list("pk", flat=True)
+    )
+    items = [SenderCase(case=other, visible=other.pk in visible) for other in linked]
+    original = next((item for item in items if item.case.pk == case.repeat_of_id), None)
+    return original, [item for item in items if item is not original]
 
 
 def response_time_left(case: Case, *, at: datetime) -> timedelta | None:

@@ -3,6 +3,15 @@ appends its timeline event in that same transaction."""
 
 from clinic_inbox.services.acknowledge import acknowledge, notify_clinical_handoff
 from clinic_inbox.services.auto_assign import auto_assign
+from clinic_inbox.services.email_intake import (
+    EmailOutcome,
+    EmailResult,
+    ingest_email,
+    retry_quarantined,
+)
+from clinic_inbox.services.follow_up import add_follow_up, store_attachments
+from clinic_inbox.services.history import ImportSummary, import_history, import_history_row
+from clinic_inbox.services.identity import link_patient
 from clinic_inbox.services.intake import IntakeResult, receive_message
 from clinic_inbox.services.messages import add_note, deliver_reply, mark_reply_failed, reply
 from clinic_inbox.services.recategorise import recategorise
@@ -21,22 +30,32 @@ from clinic_inbox.services.workflow import (
 )
 
 __all__ = [
+    "EmailOutcome",
+    "EmailResult",
+    "ImportSummary",
     "IntakeResult",
     "WaitSweep",
     "acknowledge",
+    "add_follow_up",
     "add_note",
     "assign",
     "auto_assign",
     "claim",
     "deliver_reply",
     "escalate",
+    "import_history",
+    "import_history_row",
+    "ingest_email",
+    "link_patient",
     "mark_reply_failed",
     "notify_clinical_handoff",
     "recategorise",
     "receive_message",
     "reply",
+    "retry_quarantined",
     "route_to_clinical",
     "send_waiting_reminder",
+    "store_attachments",
     "sweep_waiting_on_patient",
     "system_transition",
     "transition",

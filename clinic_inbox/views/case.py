@@ -95,6 +95,8 @@ def _action_forms(request: HttpRequest, case: Case) -> dict[str, forms.CaseActio
         templates = reply_templates(case, request.user)
         found["reply"] = forms.ReplyForm(case=case, templates=templates)
     found["note"] = forms.NoteForm(case=case)
+    if (link := forms.link_patient_form(request, case)) is not None:
+        found["link_patient"] = link
     return found
 
 

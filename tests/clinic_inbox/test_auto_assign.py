@@ -320,3 +320,20 @@ def test_intakes_racing_on_several_workers_never_share_a_turn_or_pass_a_limit() 
     # then each assistant got exactly one and the rest wait in the role queue
     assignees = list(Case.objects.values_list("assignee__username", flat=True))
     assert sorted(name or "" for name in assignees) == ["", "", "ana", "ben", "cleo"]
+
+
+def test_history_is_never_assigned_automatically(db) -> None:  # type: ignore[no-untyped-def]
+    RoleAssignment.objects.filter(role="billing").update(auto_assign=True)
+    member = UserFactory(username="biller", roles=["billing"])
+    StaffProfile.objects.create(user=member, on_duty=True)
+
+    case = services.receive_message(
+        channel="portal",
+        subject="Bill",
+        body="Why was I charged twice on my bill?",
+        history=True,
+    ).case
+
+    assert case.owner_role == "billing"
+    assert case.assignee is None
+    assert case.notify_sender is False

@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db.models import Q
+from django.test import RequestFactory
 from django.utils import timezone
 
 from clinic_inbox.models import Case, Reply, TimelineEvent
@@ -36,7 +37,8 @@ def test_every_role_gets_a_login_that_works() -> None:
         users = get_user_model().objects.filter(groups__name=role)
         assert users.exists(), role
         user = users.first()
-        assert authenticate(username=user.username, password=PASSWORD) == user
+        sign_in = RequestFactory().post("/login/")
+        assert authenticate(sign_in, username=user.username, password=PASSWORD) == user
     assert get_user_model().objects.get(username="manager").is_staff is True
     assert get_user_model().objects.get(username="admin").is_superuser is True
 

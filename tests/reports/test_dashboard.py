@@ -195,3 +195,37 @@ def test_weekday_bars_scale_to_the_tallest() -> None:
     assert bars[2]["height"] == 2 * bars[1]["height"]
     assert bars[2]["y"] + bars[2]["height"] == bars[0]["y"]  # one baseline
     assert weekday_bars([0] * 7)[3]["height"] == 0
+
+
+def test_friction_metrics_reach_the_page_and_the_csv(client: Client, manager) -> None:  # type: ignore[no-untyped-def]
+    CaseFactory(
+        received_at=local(2026, 11, 17, 10, 0),
+        category_id="complaint",
+        owner_role="office_manager",
+        body="I left two messages and nobody called me back.",
+    )
+    CaseFactory(
+        received_at=local(2026, 11, 17, 10, 0),
+        category_id="telehealth_prep",
+        urgency_tier_id="immediate",
+        is_breached=True,
+    )
+    client.force_login(manager)
+
+    page = get(client, "reports:dashboard", start="2026-11-16", end="2026-11-20")
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                get(
+                    client, "reports:dashboard_csv", start="2026-11-16", end="2026-11-20"
+                ).content.decode()
+            )
+        )
+    )
+
+    html = re.sub(r"\s+", " ", page.content.decode())
+    assert 'Complaints about communication</th><td class="text-end">1 of 1 complaints' in html
+    assert "Telehealth visits the patient could not get into" in html
+    assert ["complaints_about_communication", "", "1"] in rows
+    assert ["telehealth_access_problems_answered_late", "", "1"] in rows
+    assert ["referrals_held_up_for_missing_information", "", "0"] in rows

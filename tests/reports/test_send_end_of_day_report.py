@@ -237,3 +237,27 @@ def test_a_next_step_naming_the_patient_is_reported_without_the_name(
     assert "Call [patient] back; ask [patient] about the form" in body
     for name in ("Philomena", "philomena", "Ignatius"):
         assert name not in body
+
+
+def test_no_report_before_closing_time_then_one_after(managers: list[object]) -> None:
+    with time_machine.travel(local(2026, 11, 25, 16, 45), tick=False):
+        assert tasks.send_end_of_day_report.delay().get() == 0
+    assert mail.outbox == []
+    assert not ReportRun.objects.filter(date=TODAY).exists()
+
+    # Beat runs the task every quarter hour: the first run after closing sends; a late one
+    # (the worker was down at five) still does.
+    with time_machine.travel(local(2026, 11, 25, 19, 30), tick=False):
+        assert tasks.send_end_of_day_report.delay().get() == 2
+        assert tasks.send_end_of_day_report.delay().get() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_no_report_on_a_day_the_clinic_does_not_open(managers: list[object]) -> None:
+    # Thanksgiving, Thursday 26 November 2026, is a closed date in the seeded calendar.
+    with time_machine.travel(local(2026, 11, 26, 18, 0), tick=False):
+        assert tasks.send_end_of_day_report.delay().get() == 0
+    with time_machine.travel(local(2026, 11, 29, 18, 0), tick=False):  # a Sunday
+        assert tasks.send_end_of_day_report.delay().get() == 0
+
+    assert mail.outbox == []

@@ -30,8 +30,14 @@ def test_migrations_wrote_the_schedule_into_django_celery_beat() -> None:
 
     for entry in SCHEDULE:
         assert rows[entry.name].task == entry.task
-    report = rows["End-of-day report"].crontab
-    assert (report.hour, report.minute, str(report.timezone)) == ("17", "0", "America/New_York")
+    assert rows["End-of-day report"].interval.every == 900
+    assert rows["End-of-day report"].crontab is None
+    reminder = rows["Remind patients we are waiting on"].crontab
+    assert (reminder.hour, reminder.minute, str(reminder.timezone)) == (
+        "10",
+        "0",
+        "America/New_York",
+    )
     assert rows["Sweep response deadlines"].interval.every == 60
 
 
