@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 
 from routing.models import Category, OwnerRole, UrgencyTier
 
@@ -264,7 +265,26 @@ class Case(models.Model):
         return self.sender_name or self.sender_email or self.sender_phone or "Unknown sender"
 
 
-class TimelineEvent(models.Model):
+class AppendOnly(models.Model):
+    """A record of what happened: written once, never changed or deleted through the app."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError(
+                f"{capfirst(self._meta.verbose_name_plural)} are append-only: cannot be changed."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError(
+            f"{capfirst(self._meta.verbose_name_plural)} are append-only: cannot be deleted."
+        )
+
+
+class TimelineEvent(AppendOnly):
     """Append-only history of a case: every change writes one, in the same transaction."""
 
     class Kind(models.TextChoices):
@@ -316,16 +336,8 @@ class TimelineEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Timeline events are append-only and cannot be changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Timeline events are append-only and cannot be deleted.")
-
-
-class CaseAccess(models.Model):
+class CaseAccess(AppendOnly):
     """Who opened a case, when, and how: the PHI access log. Append-only."""
 
     class Via(models.TextChoices):
@@ -348,14 +360,6 @@ class CaseAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} opened {self.case.reference} ({self.get_via_display()})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("The access log is append-only and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("The access log is append-only and cannot be deleted.")
 
 
 class Reply(models.Model):
