@@ -83,8 +83,33 @@ class AttachmentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class PatientDataAdmin(admin.ModelAdmin):
+    """Patient data in the admin is for office managers (and superusers) only, whatever model
+    permissions a role group carries: other staff work cases in the app, where
+    `visible_cases` decides what they see. Nothing here is ever deleted."""
+
+    def _office_manager(self, request: HttpRequest) -> bool:
+        user = request.user
+        return user.is_superuser or (user.is_staff and OwnerRole.OFFICE_MANAGER in user_roles(user))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._office_manager(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self._office_manager(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._office_manager(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self._office_manager(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(PatientDataAdmin):
     list_display = [
         "reference",
         "subject",
@@ -130,12 +155,24 @@ class CaseAdmin(admin.ModelAdmin):
         # New cases come in through intake (channels, or staff logging a call), never here.
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
     @admin.display(description="Reference", ordering="pk")
     def reference(self, obj: Case) -> str:
         return obj.reference
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, object] | None = None,
+    ) -> HttpResponse:
+        """The case in the admin; opening it (GET) is logged in the access log. The case
+        comes from the response's context, so logging adds its INSERT and no query."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        case = (getattr(response, "context_data", None) or {}).get("original")
+        if request.method == "GET" and isinstance(case, Case):
+            services.record_case_access(case, user=request.user, via=CaseAccess.Via.ADMIN)
+        return response
 
     @admin.action(description="Claim the selected cases (assign to me)")
     def claim_cases(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
@@ -153,24 +190,18 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(PatientDataAdmin):
     list_display = ["last_name", "first_name", "date_of_birth", "mrn", "phone", "email"]
     search_fields = ["first_name", "last_name", "mrn", "phone", "email"]
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
-
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(PatientDataAdmin):
     """A read-only record: what happened stays as it happened."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
@@ -266,13 +297,6 @@ class QuarantinedMailAdmin(RecordAdmin):
     date_hierarchy = "received_at"
     list_select_related = ["case"]
     actions = ["try_again"]
-
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        # Office managers review quarantine; the role's group carries no model permission
-        # for it, so the role itself is checked (as visible_cases does for cases).
-        return super().has_view_permission(request, obj) or (
-            request.user.is_staff and OwnerRole.OFFICE_MANAGER in user_roles(request.user)
-        )
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

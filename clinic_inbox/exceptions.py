@@ -50,6 +50,7 @@ class IllegalTransition(DomainError):
 class NotPermitted(DomainError):
     CLINICAL_CASE = CLINICAL_CASE_ONLY
     CLINICAL_REPLY = CLINICAL_REPLY_ONLY
+    SENSITIVE_CASE = "This case is sensitive: only clinical staff and office managers can hold it."
 
     @classmethod
     def for_move(cls, source: str, target: str, roles: Iterable[str]) -> NotPermitted:

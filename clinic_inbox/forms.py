@@ -473,3 +473,52 @@ def link_patient_form(request: HttpRequest, case: Case) -> LinkPatientForm | Non
         search = " ".join(str(request.GET.get(SEARCH_PARAM, "")).split())[:SEARCH_MAX_CHARS]
     found = list(patient_search(search)) if search else None
     return LinkPatientForm(case=case, found=found, search=search)
+
+
+# Merging a duplicate into the case it repeats: the target is named by its reference.
+# Shape only; services.merge_cases decides who may merge what.
+
+CASE_REFERENCE_PREFIX = "C-"
+NOT_A_REFERENCE = "Give the other case's reference, e.g. C-000123."
+
+
+class MergeForm(CaseActionForm):
+    url_name = "merge"
+    title = "Merge into another case"
+    submit_label = "Merge"
+
+    target = forms.CharField(
+        label="Case to merge into",
+        max_length=20,
+        help_text="Its reference, e.g. C-000123. This case is closed and points to it; "
+        "nothing is deleted.",
+        error_messages={"required": NOT_A_REFERENCE},
+    )
+    reason = forms.CharField(
+        label="Why", widget=forms.Textarea(TEXTAREA), error_messages=_required("reason")
+    )
+
+    def clean_target(self) -> int:
+        """The case id in "C-000123" (the prefix and leading zeros optional)."""
+        raw = self.cleaned_data["target"].strip().upper()
+        digits = raw.removeprefix(CASE_REFERENCE_PREFIX)
+        # At most 12 digits: a longer number is no case and would overflow the id column.
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= 12) or not int(digits):
+            raise forms.ValidationError(NOT_A_REFERENCE)
+        return int(digits)
+
+
+class MarkSensitiveForm(CaseActionForm):
+    """Mark a case sensitive; shape only, services.mark_sensitive decides who may."""
+
+    url_name = "mark_sensitive"
+    title = "Mark sensitive"
+    submit_label = "Mark sensitive"
+
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(TEXTAREA),
+        help_text="Mental health, sexual health or substance use. From now on only clinical "
+        "staff and office managers can see this case; this cannot be undone.",
+        error_messages=_required("reason"),
+    )

@@ -59,6 +59,22 @@ class SenderIdentity(models.TextChoices):
     MISMATCH = "mismatch", "Does not match the linked patient"
 
 
+CASES_NOT_DELETED = (
+    "Cases are never deleted: a patient's message is kept. Close the case, or merge a "
+    "duplicate into the case it repeats."
+)
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Refused: a bulk delete through the ORM never calls the model's own refusal."""
+        raise ValueError(CASES_NOT_DELETED)
+
+    # As on QuerySet: not copied onto the manager, so a manager-wide delete stays absent.
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
 class Case(models.Model):
     """One patient message and everything the clinic does about it."""
 
@@ -199,6 +215,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["first_response_due"]
         permissions = [
@@ -229,6 +247,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.subject or '(no subject)'}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Refused: what a patient sent is kept (README, Retention). Disposal under the
+        clinic's records policy is done by the database administrator, not the app."""
+        raise ValueError(CASES_NOT_DELETED)
 
     @property
     def reference(self) -> str:
@@ -265,8 +288,24 @@ class Case(models.Model):
         return self.sender_name or self.sender_email or self.sender_phone or "Unknown sender"
 
 
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Refuses bulk changes: a queryset update or delete never calls the model's refusal."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError(f"{capfirst(self.model._meta.verbose_name_plural)} are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError(f"{capfirst(self.model._meta.verbose_name_plural)} are append-only.")
+
+    update.alters_data = True  # type: ignore[attr-defined]
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
 class AppendOnly(models.Model):
     """A record of what happened: written once, never changed or deleted through the app."""
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True

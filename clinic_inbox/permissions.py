@@ -32,6 +32,15 @@ def behind_safety_boundary(case: Case, roles: frozenset[str]) -> bool:
     return case.is_clinical and OwnerRole.CLINICAL not in roles
 
 
+# The only roles that may see a sensitive case (mental health, sexual health, substance use).
+SENSITIVE_ROLES = frozenset({OwnerRole.CLINICAL, OwnerRole.OFFICE_MANAGER})
+
+
+def may_see_sensitive(roles: frozenset[str]) -> bool:
+    """Whether a user holding `roles` may see sensitive cases (and know they exist)."""
+    return bool(roles & SENSITIVE_ROLES)
+
+
 def is_staff_member(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     return bool(user_roles(user))
 

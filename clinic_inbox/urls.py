@@ -1,6 +1,16 @@
 from django.urls import path
 
-from clinic_inbox.views import attachments, case, home, identity, intake, public, queue
+from clinic_inbox.views import (
+    attachments,
+    case,
+    home,
+    identity,
+    intake,
+    merge,
+    public,
+    queue,
+    sensitivity,
+)
 
 app_name = "inbox"
 
@@ -19,6 +29,8 @@ urlpatterns = [
     path("cases/<int:pk>/route-to-clinical/", case.route_to_clinical, name="route_to_clinical"),
     path("cases/<int:pk>/escalate/", case.escalate, name="escalate"),
     path("cases/<int:pk>/link-patient/", identity.link_patient, name="link_patient"),
+    path("cases/<int:pk>/mark-sensitive/", sensitivity.mark_sensitive, name="mark_sensitive"),
+    path("cases/<int:pk>/merge/", merge.merge, name="merge"),
     path("contact/", public.contact, name="contact"),
     path("contact/thanks/<str:token>/", public.thanks, name="contact_thanks"),
     path(

@@ -67,6 +67,15 @@ SCHEDULE: tuple[Entry, ...] = (
         when=Daily(hour="10", minute="0"),
         description="Reminds patients after N business days waiting; closes after M.",
     ),
+    # Every five minutes: queue acknowledgements that never went out (the broker was away
+    # at intake, the mail server stayed down, or a worker died mid-send). Sends at most once
+    # per case: the acknowledgement is claimed before it is sent.
+    Entry(
+        name="Catch up acknowledgements",
+        task="reports.tasks.catch_up_acknowledgements",
+        when=Every(seconds=300),
+        description="Re-queues automatic acknowledgements not sent within a few minutes.",
+    ),
 )
 
 

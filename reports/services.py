@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinic_inbox.models import Case, TimelineEvent
+from clinic_inbox.queueing import enqueue_after_commit
 from reports import selectors
 from reports.business_days import one_business_day_after
 from reports.models import ManagerReview, ReportRun
@@ -152,7 +153,7 @@ def _alert_urgent_breaches(case_ids: list[int]) -> None:
     from reports.tasks import notify_overdue_task
 
     for role, count in sorted(roles.items()):
-        transaction.on_commit(lambda r=role, n=count: notify_overdue_task.delay(r, n))
+        enqueue_after_commit(notify_overdue_task, role, count)
 
 
 def notify_overdue(*, role: str, count: int) -> int:

@@ -12,6 +12,8 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from clinic_inbox import services as case_services
+from clinic_inbox.queueing import enqueue
+from clinic_inbox.services.late_acknowledgements import requeue_acknowledgements
 from reports import selectors, services
 
 logger = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ def sweep_deadlines() -> tuple[int, bool]:
     )
     has_more = selectors.overdue_unflagged_cases(now=now).exists()
     if has_more:
-        sweep_deadlines.delay()
+        enqueue(sweep_deadlines)
     return flagged, has_more
 
 
@@ -74,3 +76,9 @@ def remind_waiting_on_patient() -> tuple[int, int]:
     (reminders, closed)."""
     result = case_services.sweep_waiting_on_patient(now=timezone.now())
     return result.reminders, result.closed
+
+
+@shared_task(**SWEEP_TASK)
+def catch_up_acknowledgements() -> int:
+    """Queue acknowledgements intake could not queue or a dead worker lost; returns how many."""
+    return requeue_acknowledgements(now=timezone.now())

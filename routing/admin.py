@@ -102,7 +102,7 @@ class RoutingRuleForm(forms.ModelForm):
         fields = [
             "name", "position", "active", "channels", "field", "any_terms", "all_terms", "regex",
             "when_category", "skip_negated", "set_category", "set_tier", "set_owner",
-            "raise_red_flag", "stop",
+            "raise_red_flag", "mark_sensitive", "stop",
         ]  # fmt: skip
         widgets = {
             "any_terms": forms.Textarea(attrs={"rows": 6}),
@@ -148,11 +148,12 @@ class RoutingRuleAdmin(admin.ModelAdmin):
         "set_tier",
         "set_owner",
         "raise_red_flag",
+        "mark_sensitive",
         "stop",
     ]
     list_display_links = ["name"]
     list_editable = ["position", "active"]
-    list_filter = ["active", "set_category", "set_owner", "raise_red_flag"]
+    list_filter = ["active", "set_category", "set_owner", "raise_red_flag", "mark_sensitive"]
     search_fields = ["name", "any_terms", "all_terms", "regex"]
     change_form_template = "admin/routing/routingrule/change_form.html"
 

@@ -425,6 +425,110 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
 )
 # fmt: on
 
+# Rules that only mark a message sensitive (mental health, sexual and reproductive health,
+# substance use): only clinical staff and office managers can then see the case. They set no
+# category, tier or owner, so routing is exactly what it would be without them, and they run
+# first so that no later rule's `stop` can skip them. A privacy mark errs on the side of
+# marking: a negated or past mention ("history of depression") is still marked. Words with an
+# everyday meaning (physical therapy, alcohol swabs, short-term disability "STD" forms) are
+# matched only in the phrases or contexts that mean the sensitive thing.
+
+# Therapy and counselling about the person ("my therapist", "couples counseling", "voy a
+# terapia"), not physical, speech or financial therapy and counselling.
+_TALK_THERAPY = (
+    r"\b(?:my|a|an|her|his|our|to|in|with|need|see|seeing|talk|couples?|family|marriage|grief"
+    r"|group|trauma|behavioral|cognitive|mental health)\s+(?:therap(?:y|ists?)"
+    r"|counsel(?:l?ors?|l?ing))\b|\bterapia (?:de pareja|familiar|psicologica|de grupo)\b"
+    r"|\b(?:mi|un|una|al|el|la|con|en|a|necesito)\s+(?:terapeutas?|terapia|consejer[oa]s?)\b"
+    r"(?!\s+(?:fisica|fisico|ocupacional|respiratoria|de lenguaje|del habla))"
+)
+# "alcohol" except as a disinfectant or an ingredient.
+_ALCOHOL_USE = (
+    r"(?<!rubbing )(?<!toallitas de )(?<!toallita de )(?<!algodon con )\balcohol\b"
+    r"(?!\s*-?\s*(?:swabs?|wipes?|pads?|preps?|based|free|gel|sanitizer|en gel)\b)"
+)
+
+# fmt: off
+SENSITIVE_RULES: tuple[RuleSpec, ...] = (
+    RuleSpec(
+        id=34, name="Sensitive: mental health", position=1, mark_sensitive=True,
+        any_terms=(
+            "mental health", "depression", "depressed", "depressive", "anxiety", "feel* * anxious",
+            "been anxious", "anxious all the time", "panic attack*", "panic disorder", "ptsd",
+            "post traumatic", "bipolar", "schizophren*", "psychosis", "psychotic", "hearing voices",
+            "eating disorder", "anorexia", "bulimia", "binge eating", "psychiatr*", "psycholog*",
+            "psychotherap*", "psicoterap*", "antidepressant*", "zoloft", "sertraline", "prozac",
+            "fluoxetine", "lexapro", "escitalopram", "celexa", "citalopram", "paxil", "paroxetine",
+            "effexor", "venlafaxine", "suicid*", "kill myself", "end my life", "take my own life",
+            "want to die", "don't want to live", "better off dead", "better off without me",
+            "self harm", "harm myself", "want to hurt myself", "thoughts of hurting myself",
+            "hurt myself on purpose", "cutting myself", "can't stop crying", "crying all the time",
+            "feel* hopeless", "feel* worthless", "nervous breakdown", "mental breakdown",
+            "salud mental", "depresion", "deprimido", "deprimida", "ansiedad", "ataque* de panico",
+            "crisis de panico", "ataque* de ansiedad", "ataque de nervios", "trastorno bipolar",
+            "esquizofrenia", "trastorno* alimenticio*", "trastorno de la alimentacion",
+            "psiquiatr*", "psicolog*", "antidepresivo*", "pensamientos suicidas",
+            "quitarme la vida", "no quiero vivir", "quiero morir*", "hacerme dano", "autolesion*",
+            "quiero lastimarme", "ganas de lastimarme", "triste todo el tiempo",
+            "no paro de llorar", "sin esperanza",
+        ),
+    ),
+    RuleSpec(
+        id=35, name="Sensitive: therapy or counselling", position=2, mark_sensitive=True,
+        any_terms=(
+            "therapist", "therapists", "therapy", "counselor", "counselors", "counsellor",
+            "counseling", "counselling", "terapeuta", "terapeutas", "terapia", "consejero",
+            "consejera", "psicoterapeuta",
+        ),
+        regex=_TALK_THERAPY,
+    ),
+    RuleSpec(
+        id=36, name="Sensitive: sexual and reproductive health", position=3, mark_sensitive=True,
+        any_terms=(
+            "sexual health", "sexually transmitted", "sexually active", "stds", "std test*",
+            "std screen*", "std check*", "std panel", "std result*", "tested for std*",
+            "test for std*", "an std", "sti", "stis", "sti test*", "hiv", "prep for hiv", "truvada",
+            "descovy", "herpes", "genital*", "chlamydia", "gonorrhea", "syphilis", "hpv",
+            "trichomoniasis", "birth control", "contracepti*", "iud", "nexplanon", "depo shot",
+            "depo provera", "plan b pill", "took plan b", "take plan b", "morning after pill",
+            "pregnancy test*", "pregnant test", "abortion", "erectile", "erection*", "viagra",
+            "cialis", "sildenafil", "tadalafil", "unprotected sex", "had sex", "having sex",
+            "pain during sex", "painful sex", "sexual partner*", "sex partner*", "condom*",
+            "vaginal discharge", "discharge from my penis", "penile discharge", "salud sexual",
+            "transmision sexual", "enfermedad* venerea*", "vih", "sida", "clamidia", "gonorrea",
+            "sifilis", "vph", "anticonceptiv*", "dispositivo intrauterino", "diu",
+            "pastilla del dia siguiente", "prueba de embarazo", "aborto", "disfuncion erectil",
+            "relaciones sexuales", "sexo sin proteccion", "condon*", "preservativo*",
+            "flujo vaginal", "genitales",
+        ),
+    ),
+    RuleSpec(
+        id=37, name="Sensitive: substance use", position=4, mark_sensitive=True,
+        any_terms=(
+            "alcoholism", "alcoholic", "alcoholics anonymous", "drinking problem",
+            "problem drinking", "heavy drinking", "binge drinking", "drink too much",
+            "drinking too much", "quit drinking", "stop drinking", "stopped drinking",
+            "cut back on drinking", "cut down on drinking", "sober", "sobriety", "substance use",
+            "substance abuse", "addiction", "addicted", "drug use", "using drugs", "street drugs",
+            "recreational drugs", "illegal drugs", "drug rehab", "alcohol rehab", "detox",
+            "withdrawal symptoms", "in withdrawal", "going through withdrawal",
+            "alcohol withdrawal", "opioid*", "opiate*", "heroin", "fentanyl", "suboxone",
+            "buprenorphine", "methadone", "naloxone", "narcan", "vivitrol", "naltrexone",
+            "methamphetamine", "crystal meth", "cocaine", "marijuana", "cannabis", "alcoholismo",
+            "alcoholico", "alcoholica", "alcoholicos anonimos", "problema con el alcohol",
+            "problema con la bebida", "bebo demasiado", "bebe demasiado", "dejar de beber",
+            "dejar el alcohol", "adiccion", "adicto", "adicta", "drogas", "desintoxicacion",
+            "abstinencia", "opioides", "opiaceos", "heroina", "fentanilo", "metadona", "cocaina",
+            "marihuana",
+        ),
+    ),
+    RuleSpec(
+        id=38, name="Sensitive: alcohol use", position=5, mark_sensitive=True,
+        any_terms=("alcohol",), regex=_ALCOHOL_USE,
+    ),
+)
+# fmt: on
+
 # (kind, language, terms). "red_flag": a warning sign that needs licensed review now;
 # "clinical": a symptom, medication effect or treatment question for clinical staff today.
 # fmt: off

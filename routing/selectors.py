@@ -47,6 +47,7 @@ from routing.preview import PreviewReport, compare_rulesets
 T = TypeVar("T")
 
 NO_DEFAULT_CALENDAR = "No default business calendar is set; mark one as default in the admin."
+SENSITIVE_NOTE = "Marked sensitive: only clinical staff and office managers can see it."
 
 _cache: dict[str, tuple[Hashable, object]] = {}
 _cache_lock = threading.Lock()
@@ -100,6 +101,7 @@ def rule_spec(rule: RoutingRule) -> RuleSpec:
         raise_red_flag=rule.raise_red_flag,
         stop=rule.stop,
         skip_negated=rule.skip_negated,
+        mark_sensitive=rule.mark_sensitive,
     )
 
 
@@ -158,6 +160,8 @@ def describe_decision(decision: RoutingDecision) -> str:
     )
     category = names.get(decision.category, decision.category)
     lines = [f"Routed to {category} / {tier} / {owner}.", *decision.reasons]
+    if decision.sensitive:
+        lines.insert(1, SENSITIVE_NOTE)
     return "\n".join(lines)
 
 

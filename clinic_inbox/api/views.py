@@ -42,6 +42,7 @@ from clinic_inbox.api.serializers import (
 )
 from clinic_inbox.api.throttling import IntegrationRateThrottle
 from clinic_inbox.exceptions import DomainError
+from clinic_inbox.models import CaseAccess
 
 CASE_NOT_FOUND = "No case with that reference or external id."
 DOCS_TEMPLATE = "clinic_inbox/api/docs.html"
@@ -144,6 +145,7 @@ def case_status(request: Request, key: str) -> Response:
     case = case_for_integration(key=key, channel=lookup.validated_data.get("channel"))
     if case is None:
         raise NotFound(CASE_NOT_FOUND)
+    services.record_case_access(case, user=request.user, via=CaseAccess.Via.API)
     return Response(CaseStatusSerializer(case).data)
 
 

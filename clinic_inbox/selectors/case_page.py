@@ -15,18 +15,21 @@ from django.db.models import Q
 from clinic_inbox.models import (
     Attachment,
     Case,
+    CaseAccess,
     FollowUpMessage,
     InternalNote,
     Reply,
     TimelineEvent,
 )
 from clinic_inbox.permissions import display_name as staff_name
-from clinic_inbox.selectors.access import visible_cases
+from clinic_inbox.permissions import is_office_manager
+from clinic_inbox.selectors.access import visible_cases, without_hidden_sensitive
 from routing import selectors as routing_selectors
 from routing.models import Category, OwnerRole, Tier
 
 SYSTEM = "System"
 SENDER_CASES_SHOWN = 10
+ACCESSES_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,15 @@ class FollowUpEntry:
 
 
 @dataclass(frozen=True)
+class AccessEntry:
+    """One line of the access log: who opened the case, when, and how."""
+
+    at: datetime
+    user_name: str
+    via: str
+
+
+@dataclass(frozen=True)
 class CasePage:
     timeline: list[TimelineEntry]
     sender_cases: list[SenderCase]
@@ -70,6 +82,8 @@ class CasePage:
     # Repeat contacts: the case this one repeats, and the later cases that repeat this one.
     repeat_of: SenderCase | None = None
     repeats: list[SenderCase] = field(default_factory=list)
+    # The latest opens of the case, for office managers only; None: not shown to this user.
+    access_log: list[AccessEntry] | None = None
 
     @property
     def overdue(self) -> bool:
@@ -97,7 +111,18 @@ def case_page(case: Case, *, user: AbstractBaseUser | AnonymousUser, at: datetim
         repeats=repeats,
         attachments=attachments,
         follow_ups=follow_ups,
+        access_log=case_access_log(case) if is_office_manager(user) else None,
     )
+
+
+def case_access_log(case: Case, *, limit: int = ACCESSES_SHOWN) -> list[AccessEntry]:
+    """The latest `limit` opens of `case`, newest first, with who opened it (one query,
+    served by the (case, -accessed_at) index)."""
+    rows = CaseAccess.objects.filter(case=case).select_related("user")
+    return [
+        AccessEntry(at=row.accessed_at, user_name=staff_name(row.user), via=row.get_via_display())
+        for row in rows.order_by("-accessed_at", "-id")[:limit]
+    ]
 
 
 def case_follow_ups(case: Case) -> tuple[list[Attachment], list[FollowUpEntry]]:
@@ -118,7 +143,9 @@ def repeat_contacts(
     """The case `case` repeats and the later cases that repeat it (two queries at most),
     each with whether the user may open it; the page shows only the reference otherwise."""
     linked = list(
-        Case.objects.filter(Q(pk=case.repeat_of_id) | Q(repeat_of=case.pk))
+        without_hidden_sensitive(
+            Case.objects.filter(Q(pk=case.repeat_of_id) | Q(repeat_of=case.pk)), user
+        )
         .select_related("category")
         .order_by("received_at", "pk")
     )
@@ -228,7 +255,7 @@ def sender_open_cases(
         if not match:
             return []
     others = list(
-        Case.objects.filter(match)
+        without_hidden_sensitive(Case.objects.filter(match), user)
         .exclude(pk=case.pk)
         .exclude(status__in=Case.RESOLVED_STATUSES)
         .select_related("category")

@@ -1,6 +1,7 @@
 """Every write to a case. Each function takes the actor, runs in one transaction and
 appends its timeline event in that same transaction."""
 
+from clinic_inbox.services.access_log import record_case_access
 from clinic_inbox.services.acknowledge import acknowledge, notify_clinical_handoff
 from clinic_inbox.services.auto_assign import auto_assign
 from clinic_inbox.services.email_intake import (
@@ -13,6 +14,7 @@ from clinic_inbox.services.follow_up import add_follow_up, store_attachments
 from clinic_inbox.services.history import ImportSummary, import_history, import_history_row
 from clinic_inbox.services.identity import link_patient
 from clinic_inbox.services.intake import IntakeResult, receive_message
+from clinic_inbox.services.merge import merge_cases
 from clinic_inbox.services.messages import add_note, deliver_reply, mark_reply_failed, reply
 from clinic_inbox.services.recategorise import recategorise
 from clinic_inbox.services.reminders import (
@@ -20,6 +22,7 @@ from clinic_inbox.services.reminders import (
     send_waiting_reminder,
     sweep_waiting_on_patient,
 )
+from clinic_inbox.services.sensitivity import mark_sensitive
 from clinic_inbox.services.workflow import (
     assign,
     claim,
@@ -48,9 +51,12 @@ __all__ = [
     "ingest_email",
     "link_patient",
     "mark_reply_failed",
+    "mark_sensitive",
+    "merge_cases",
     "notify_clinical_handoff",
     "recategorise",
     "receive_message",
+    "record_case_access",
     "reply",
     "retry_quarantined",
     "route_to_clinical",

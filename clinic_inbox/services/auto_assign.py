@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 
 from clinic_inbox.models import Case, RoleAssignment, TimelineEvent
+from clinic_inbox.permissions import SENSITIVE_ROLES
 from clinic_inbox.services._common import record_event, save_case
 from routing.models import OwnerRole
 
@@ -66,6 +67,9 @@ def _candidates(case: Case) -> QuerySet[AbstractBaseUser]:
         # future caller gets that wrong, so clinical membership is required here as well.
         clinical = get_user_model().objects.filter(groups__name=OwnerRole.CLINICAL)
         users = users.filter(pk__in=clinical.values("pk"))
+    if case.sensitive:
+        allowed = get_user_model().objects.filter(groups__name__in=SENSITIVE_ROLES)
+        users = users.filter(pk__in=allowed.values("pk"))
     return (
         users.annotate(
             open_cases=Count(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from clinic_inbox.exceptions import InvalidMessage
 from clinic_inbox.identity import IdentityResult, SenderDetails, identify, phone_variants
 from clinic_inbox.models import Case, Channel, Patient, TimelineEvent
+from clinic_inbox.queueing import enqueue_after_commit
 from clinic_inbox.selectors.patients import identity_candidates, patient_record
 from clinic_inbox.services._common import record_event
 from clinic_inbox.services.acknowledge import wants_acknowledgement
@@ -145,7 +146,7 @@ def receive_message(
     if wants_acknowledgement(case):
         from clinic_inbox.tasks import send_acknowledgement_task
 
-        transaction.on_commit(lambda: send_acknowledgement_task.delay(case.pk))
+        enqueue_after_commit(send_acknowledgement_task, case.pk)
     return IntakeResult(case, created=True)
 
 
@@ -247,6 +248,7 @@ def _create_routed_case(
         owner_role=decision.owner_role,
         red_flag=decision.red_flag,
         red_flag_reasons=list(decision.red_flag_reasons),
+        sensitive=decision.sensitive,
         first_response_due=deadline.due,
         warning_at=deadline.warning_at,
         after_hours=deadline.after_hours,
@@ -299,6 +301,7 @@ def _record_intake(
             "owner_role": decision.owner_role,
             "red_flag": decision.red_flag,
             "red_flag_reasons": list(decision.red_flag_reasons),
+            "sensitive": decision.sensitive,
             "reasons": list(decision.reasons),
             "matched_rules": list(decision.matched_rules),
             "needs_triage": decision.needs_triage,

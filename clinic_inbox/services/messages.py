@@ -19,6 +19,7 @@ from clinic_inbox.exceptions import (
 )
 from clinic_inbox.models import Case, Channel, InternalNote, Reply, TimelineEvent
 from clinic_inbox.permissions import behind_safety_boundary
+from clinic_inbox.queueing import enqueue_after_commit
 from clinic_inbox.services._common import lock_case, record_event, save_case, staff_roles
 from templates_app.models import TemplateVersion
 from templates_app.rendering import PLACEHOLDERS, placeholders_in
@@ -109,7 +110,7 @@ def reply(
     if sends_email:
         from clinic_inbox.tasks import send_reply_email_task
 
-        transaction.on_commit(lambda: send_reply_email_task.delay(answer.pk))
+        enqueue_after_commit(send_reply_email_task, answer.pk)
     return answer
 
 

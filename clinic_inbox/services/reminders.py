@@ -19,6 +19,7 @@ from clinic_inbox import workflow
 from clinic_inbox.acknowledgements import reminder_body, reminder_subject
 from clinic_inbox.exceptions import DomainError
 from clinic_inbox.models import Case, TimelineEvent
+from clinic_inbox.queueing import enqueue
 from clinic_inbox.services._common import record_event
 from clinic_inbox.services.acknowledge import wants_acknowledgement
 from clinic_inbox.services.workflow import system_transition
@@ -85,8 +86,8 @@ def _remind(case: Case, *, now: datetime, calendar: Calendar) -> int:
     if wants_acknowledgement(case):
         from clinic_inbox.tasks import send_waiting_reminder_task
 
-        send_waiting_reminder_task.delay(case.pk)
-        return 1
+        # Not queued (broker away): unclaimed, so tomorrow's sweep tries again.
+        return int(enqueue(send_waiting_reminder_task, case.pk))
     with transaction.atomic():
         if not _claim_reminder(case.pk, now=now):
             return 0

@@ -17,7 +17,13 @@ from clinic_inbox.exceptions import (
     NotPermitted,
 )
 from clinic_inbox.models import Case, TimelineEvent
-from clinic_inbox.permissions import behind_safety_boundary, display_name, user_roles
+from clinic_inbox.permissions import (
+    behind_safety_boundary,
+    display_name,
+    may_see_sensitive,
+    user_roles,
+)
+from clinic_inbox.queueing import enqueue_after_commit
 from clinic_inbox.services._common import (
     lock_case,
     record_event,
@@ -140,7 +146,7 @@ def _move(
 def _notify_handoff_after_commit(case_id: int, event_id: int) -> None:
     from clinic_inbox.tasks import send_clinical_handoff_notice_task
 
-    transaction.on_commit(lambda: send_clinical_handoff_notice_task.delay(case_id, event_id))
+    enqueue_after_commit(send_clinical_handoff_notice_task, case_id, event_id)
 
 
 def _apply_clock(case: Case, move: workflow.Move, now: datetime) -> list[str]:
@@ -296,6 +302,8 @@ def assign(
             raise DomainError(ASSIGNEE_NOT_IN_ROLE.format(name=name))
         if behind_safety_boundary(case, assignee_roles):
             raise NotPermitted(NotPermitted.CLINICAL_CASE)
+        if case.sensitive and not may_see_sensitive(assignee_roles):
+            raise NotPermitted(NotPermitted.SENSITIVE_CASE)
     if case.assignee_id == (to.pk if to else None):
         return case
     previous = case.assignee

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from clinic_inbox.models import Attachment
+from clinic_inbox import services
+from clinic_inbox.models import Attachment, CaseAccess
 from clinic_inbox.selectors.access import get_case_for_user
 
 # Types a browser handles without running anything; every other file is served as opaque
@@ -25,6 +26,7 @@ def download_attachment(request: HttpRequest, pk: int, attachment_id: int) -> Ht
     so no one learns that the case or the file exists)."""
     case = get_case_for_user(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
+    services.record_case_access(case, user=request.user, via=CaseAccess.Via.ATTACHMENT)
     content_type = attachment.content_type.lower()
     if content_type not in SAFE_CONTENT_TYPES:
         content_type = "application/octet-stream"

@@ -27,7 +27,7 @@ from clinic_inbox.exceptions import (
     NotPermitted,
     StaleCase,
 )
-from clinic_inbox.models import Case, Reply
+from clinic_inbox.models import Case, CaseAccess, Reply
 from clinic_inbox.permissions import behind_safety_boundary, user_roles
 from clinic_inbox.selectors import get_case_for_user, visible_cases
 from clinic_inbox.selectors.case_page import case_page, display_name
@@ -60,8 +60,14 @@ STATUS_FOR_ERROR: tuple[tuple[type[DomainError], int], ...] = (
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The case: who wrote, what they wrote, where it was routed and why, what happens next."""
+    """The case: who wrote, what they wrote, where it was routed and why, what happens next.
+
+    Every GET is logged in the access log, htmx ones included: the header is the client's
+    to set, so skipping on it would let anyone read a case unlogged. A refused action shows
+    the page from its own POST view and is not logged (the user opened the page to act).
+    """
     case = get_case_for_user(request.user, pk)
+    services.record_case_access(case, user=request.user, via=CaseAccess.Via.PAGE)
     return render(request, TEMPLATE, _page_context(request, case))
 
 
@@ -95,8 +101,12 @@ def _action_forms(request: HttpRequest, case: Case) -> dict[str, forms.CaseActio
         templates = reply_templates(case, request.user)
         found["reply"] = forms.ReplyForm(case=case, templates=templates)
     found["note"] = forms.NoteForm(case=case)
+    if workflow.COMPLETED in targets and case.merged_into_id is None:  # merging completes it
+        found["merge"] = forms.MergeForm(case=case)
     if (link := forms.link_patient_form(request, case)) is not None:
         found["link_patient"] = link
+    if not case.sensitive and services.sensitivity.may_mark_sensitive(roles):
+        found["mark_sensitive"] = forms.MarkSensitiveForm(case=case)
     return found
 
 

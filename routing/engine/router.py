@@ -83,6 +83,7 @@ class _State:
     tier: str = ""
     owner: str = ""
     needs_triage: bool = False
+    sensitive: bool = False
     reasons: list[str] = field(default_factory=list)
     red_flag_reasons: list[str] = field(default_factory=list)
     matched: list[int] = field(default_factory=list)
@@ -148,6 +149,9 @@ def _apply_actions(spec: RuleSpec, state: _State) -> list[str]:
     if spec.raise_red_flag:
         state.red_flag_reasons.append(f'rule "{spec.name}" raised a red flag')
         actions.append("red flag")
+    if spec.mark_sensitive:
+        state.sensitive = True
+        actions.append("sensitive")
     if spec.stop:
         actions.append("stop")
     return actions
@@ -332,4 +336,5 @@ def route(message: InboundMessage, ruleset: Ruleset) -> RoutingDecision:
         reasons=tuple(state.reasons),
         matched_rules=tuple(state.matched),
         needs_triage=state.needs_triage,
+        sensitive=state.sensitive,
     )

@@ -66,6 +66,8 @@ class RuleSpec:
 
     `skip_negated` makes the rule count a term only where the safety net would: not negated
     ("no fever") and not in a suppressed context (a form field, a bill line, past history).
+    `mark_sensitive` marks the case sensitive (mental health, sexual health, substance use),
+    so only clinical staff and office managers can see it; it changes nothing else.
     """
 
     id: int
@@ -84,6 +86,7 @@ class RuleSpec:
     raise_red_flag: bool = False
     stop: bool = False
     skip_negated: bool = False
+    mark_sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,11 @@ class Lane:
 
 @dataclass(frozen=True)
 class RoutingDecision:
-    """What the engine decided for one message, with every reason that led there."""
+    """What the engine decided for one message, with every reason that led there.
+
+    `sensitive` is True when a matching rule marked the message sensitive; it never affects
+    category, tier or owner (the safety net decides those alone).
+    """
 
     category: str
     tier: str
@@ -118,3 +125,4 @@ class RoutingDecision:
     reasons: tuple[str, ...]
     matched_rules: tuple[int, ...]
     needs_triage: bool
+    sensitive: bool = False

@@ -22,3 +22,14 @@ def test_an_event_cannot_be_changed_or_deleted() -> None:
         event.delete()
 
     assert TimelineEvent.objects.get(pk=event.pk).note == ""
+
+
+def test_bulk_updates_and_deletes_are_refused_too() -> None:
+    case = receive_message(channel="portal", subject="Bill", body="Why two charges?").case
+
+    with pytest.raises(ValueError, match="append-only"):
+        TimelineEvent.objects.filter(case=case).update(note="rewritten")
+    with pytest.raises(ValueError, match="append-only"):
+        case.events.all().delete()
+
+    assert case.events.count() == 2
