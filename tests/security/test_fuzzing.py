@@ -1,5 +1,5 @@
-"""Property-based fuzzing: routing never crashes and always decides validly; reply templates
-never evaluate what they are given."""
+"""Property-based fuzzing: routing never crashes and always decides validly; every email ends
+as a case or in quarantine; reply templates never evaluate what they are given."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinic_inbox.models import Channel
+from clinic_inbox.models import Case, Channel
+from clinic_inbox.services.email_intake import EmailResult, ingest_email
 from routing import selectors as routing_selectors
 from routing.engine import InboundMessage, route
 from routing.models import Category, OwnerRole, RedFlagTerm, UrgencyTier
@@ -103,6 +104,45 @@ def test_every_red_flag_term_is_flagged_wherever_it_sits() -> None:
         decision = route(InboundMessage("portal", "Question", body), ruleset)
         assert decision.red_flag, body
         assert decision.owner_role == OwnerRole.CLINICAL
+
+    check()
+
+
+# Mail as senders' programs write it, broken in the ways real mail is: odd charsets, bad
+# encodings, stray headers, truncation.
+header_values = st.text(max_size=80) | st.sampled_from(
+    ["=?utf-8?b?w6k=?=", "=?x-unknown?q?caf=E9?=", "<a@b>", "", "\udcff", "C-000001 [C-000001]"]
+)
+mail_bytes = st.builds(
+    lambda subject, sender, charset, cte, body, cut: (
+        (
+            f"From: {sender}\r\nSubject: {subject}\r\nMessage-ID: <{abs(hash(body))}@fuzz>\r\n"
+            f"Content-Type: text/plain; charset={charset}\r\n"
+            f"Content-Transfer-Encoding: {cte}\r\n\r\n"
+        ).encode("utf-8", "surrogateescape")[:cut]
+        + body
+    ),
+    subject=header_values,
+    sender=header_values,
+    charset=st.sampled_from(["utf-8", "iso-8859-1", "windows-1252", "x-bogus", ""]),
+    cte=st.sampled_from(["7bit", "8bit", "base64", "quoted-printable", "x-weird"]),
+    body=st.binary(max_size=2000),
+    cut=st.integers(min_value=0, max_value=400),
+)
+
+
+@pytest.mark.django_db
+def test_every_email_ends_as_a_case_a_follow_up_a_duplicate_or_quarantine() -> None:
+    @FUZZ
+    @given(raw=mail_bytes | st.binary(min_size=1, max_size=600))
+    def check(raw: bytes) -> None:
+        outcome = ingest_email(raw, source="stdin")
+        if outcome.result == EmailResult.QUARANTINED:
+            assert outcome.quarantined is not None
+            assert bytes(outcome.quarantined.raw) == raw
+        else:
+            assert outcome.case is not None
+            assert Case.objects.filter(pk=outcome.case.pk).exists()
 
     check()
 
