@@ -14,6 +14,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.logging import LOG_FORMATS, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CLINIC_INBOX_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -86,6 +88,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "csp",
+    # The /health/ endpoint (config/health.py).
+    "health_check",
     "routing",
     "templates_app",
     "clinic_inbox",
@@ -282,6 +286,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe /health/ over plain HTTP; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
@@ -312,25 +318,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # Code logs case ids, never patient data; the filter masks any email address or phone
-    # number that slips into a message, its arguments or a traceback anyway.
-    "filters": {"patient_data": {"()": "config.logging.MaskContactDetails"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["patient_data"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    # Never below INFO, whatever LOG_LEVEL says: at DEBUG these log template contexts and SQL
-    # parameters, which hold patient data.
-    "loggers": {
-        "django.template": {"level": "INFO"},
-        "django.db.backends": {"level": "INFO"},
-    },
-}
+# `plain` lines for a terminal; `json` (one object per line) for a log collector in production.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
+LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)

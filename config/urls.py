@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.health import health_view
+
 admin.site.site_header = "Clinic Inbox administration"
 admin.site.site_title = "Clinic Inbox"
 admin.site.index_title = "Routing, policies and cases"
@@ -13,4 +15,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
     path("api/", include("clinic_inbox.api.urls")),
+    path("health/", health_view, name="health"),
 ]

@@ -131,6 +131,8 @@ MATRIX: dict[str, tuple[Outcome, ...]] = {
     "api:case @unknown":                          (401,   401,   401,   401,   401,   401,   404),
     "api:schema":                                 (401,   200,   200,   200,   200,   200,   200),
     "api:docs":                                   (401,   200,   200,   200,   200,   200,   200),
+    # The health check: open to load balancers; it shows check names and states only.
+    "health":                                     (200,   200,   200,   200,   200,   200,   200),
     # The admin: office managers are the only staff (is_staff) persona.
     "admin:index":                                (ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200,   ADMIN),
     "admin:clinic_inbox_case_changelist":         (ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200,   ADMIN),

@@ -1,0 +1,68 @@
+"""The /health/ endpoint for load balancers and monitoring (django-health-check).
+
+It answers without login, so it shows only check names and generic states: no host names,
+URLs, credentials or case data. The Celery check opens a connection to the broker; it does
+not ping workers. A web machine is healthy when it can queue work: with the embedded
+`filesystem://` broker no worker may be running at all, and a load balancer should never
+take every web machine out of service because the workers are down (workers are watched by
+their own service manager; `celery -A config inspect ping` asks them directly).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+from pathlib import Path
+
+from django.conf import settings
+from health_check.base import HealthCheck
+from health_check.exceptions import ServiceUnavailable
+from health_check.views import HealthCheckView
+
+
+@dataclasses.dataclass
+class CeleryBroker(HealthCheck):
+    """Reach the Celery broker named by CELERY_BROKER_URL (read per request, not at import).
+
+    Redis: one connection attempt, bounded by `timeout`, so an unreachable broker fails the
+    check quickly instead of hanging the probe. `filesystem://`: the queue folder must be
+    a writable directory, since that is where tasks are written.
+    """
+
+    timeout: datetime.timedelta = dataclasses.field(
+        default=datetime.timedelta(seconds=2), repr=False
+    )
+
+    def run(self) -> None:
+        from config.celery import app
+
+        seconds = self.timeout.total_seconds()
+        try:
+            with app.connection_for_write(
+                settings.CELERY_BROKER_URL, connect_timeout=seconds
+            ) as connection:
+                connection.ensure_connection(max_retries=1, interval_start=0, timeout=seconds)
+                is_filesystem = connection.transport.driver_type == "filesystem"
+        except Exception as error:  # kombu wraps transport errors; their text names the host
+            raise ServiceUnavailable("Broker unreachable") from error
+        if is_filesystem:
+            _check_queue_folder()
+
+
+def _check_queue_folder() -> None:
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+    folder = Path(options.get("data_folder_out", "."))
+    if not (folder.is_dir() and os.access(folder, os.W_OK)):
+        raise ServiceUnavailable("Broker queue folder not writable")
+
+
+# The package offers no migrations check in version 4, so none is run here: `migrate` is a
+# release step (README, "Running in production"), not something a probe should gate on.
+CHECKS = (
+    "health_check.checks.Database",
+    "health_check.checks.Cache",
+    "config.health.CeleryBroker",
+)
+
+health_view = HealthCheckView.as_view(checks=CHECKS)
