@@ -1,0 +1,316 @@
+"""Queue, case page and dashboard at scale: server time and queries per page, by data size.
+
+    .venv/bin/python bench/run.py [--sizes 10000,100000] [--requests 20] [--keep]
+
+Creates a scratch database (clinic_inbox_bench_run) on the PostgreSQL server named by
+BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432), migrates it, and for each
+size seeds up to that many cases (bench/seed.py, adding to the previous size), runs VACUUM
+ANALYZE and times each page with Django's test client, in process: no network, no browser,
+only the server's work. Each page is requested twice to warm up, then `--requests` times;
+the table shows the median and 95th percentile and the queries of one request. At the
+largest size it then times one deadline sweep with a known number of newly overdue cases
+and the routing engine (bench/routing.py's messages). `--sizes 1000000` works but is slow:
+four minutes of seeding, then pages of 1 to 8 s each (about 10 minutes of requests at the
+default 20; `--requests 5` brings the whole run to about 8 minutes).
+
+Drops the database afterwards unless --keep. Targets: the queue page's median under 50 ms
+at 1,000,000 cases with a query count that does not grow with the data; the dashboard
+under 300 ms over 100,000 cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import psycopg
+
+SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+DB_NAME = "clinic_inbox_bench_run"
+BENCH_DIR = Path(__file__).resolve().parent
+NEWLY_OVERDUE = 1_000
+SWEEP_BATCH = 10_000
+ROUTING_MESSAGES = 20_000
+
+Row = tuple[int, str, float, float | None, int | str]
+
+
+def load(name: str) -> ModuleType:
+    """A sibling bench script as a module: `routing` would otherwise be the Django app."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH_DIR / f"{name}.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def recreate_database() -> None:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def drop_database() -> None:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated case counts")
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+
+    recreate_database()
+    # Settings read these once, at setup: the scratch database, and a broker and cache of
+    # our own so nothing the sweep queues reaches the development worker's queue.
+    os.environ["DATABASE_URL"] = f"{SERVER}/{DB_NAME}"
+    os.environ["CELERY_BROKER_URL"] = "memory://"
+    os.environ["CACHE_URL"] = "locmemcache://"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(BENCH_DIR.parent))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # As in production: no SQL kept per query, no template debug data. Settings chose the
+    # plain static storage already, so pages render without collectstatic's manifest.
+    settings.DEBUG = False
+    try:
+        run(sizes, args.requests)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            drop_database()
+
+
+def run(sizes: list[int], requests: int) -> None:
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    seeder = load("seed")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"migrated scratch database {DB_NAME} in {time.perf_counter() - started:.1f} s")
+    now = timezone.now()
+    rows: list[Row] = []
+    seeded = 0
+    for size in sizes:
+        result = seeder.seed(size - seeded, now=now, rng_seed=size)
+        seeded = size
+        print(
+            f"seeded {result.cases:,} more cases ({result.events:,} events) in "
+            f"{result.seconds:.1f} s; {size:,} in all",
+            flush=True,
+        )
+        vacuum()
+        rows += measure_pages(size, requests)
+        print_table(rows[-len(PAGES) :])
+    rows.append(sweep(sizes[-1]))
+    rows.append(routing_throughput(sizes[-1]))
+    print()
+    print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {server_version()}")
+    print_table(rows)
+    print()
+    print(explain_manager_queue(now))
+
+
+def vacuum() -> None:
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"VACUUM ANALYZE in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+# (what, user, path); the case page's path is filled in per size.
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("queue, virtual assistant", "bench_virtual_assistant_1", "/queue/"),
+    ("queue, virtual assistant, overdue", "bench_virtual_assistant_1", "/queue/?view=overdue"),
+    ("queue, virtual assistant, search", "bench_virtual_assistant_1", "/queue/?q=reschedule"),
+    ("queue, nurse", "bench_clinical_1", "/queue/"),
+    ("queue, nurse, overdue", "bench_clinical_1", "/queue/?view=overdue"),
+    ("queue, nurse, search", "bench_clinical_1", "/queue/?q=medication"),
+    ("queue, office manager", "bench_office_manager_1", "/queue/"),
+    ("queue, office manager, billing", "bench_office_manager_1", "/queue/?category=billing"),
+    ("queue, office manager, search", "bench_office_manager_1", "/queue/?q=insurance"),
+    ("case page, office manager", "bench_office_manager_1", "case"),
+    ("dashboard, default range", "bench_office_manager_1", "/reports/dashboard/"),
+)
+
+
+def measure_pages(size: int, requests: int) -> list[Row]:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    case_path = f"/cases/{sample_case_id()}/"
+    users = get_user_model().objects
+    rows = []
+    for what, username, path in PAGES:
+        client = Client(HTTP_HOST="127.0.0.1")  # an allowed host, as the dev server's
+        client.force_login(users.get(username=username))
+        url = case_path if path == "case" else path
+        median, p95, queries = timed(lambda url=url, client=client: client.get(url), requests)
+        rows.append((size, what, median, p95, queries))
+        print(f"  {what}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries", flush=True)
+    return rows
+
+
+def sample_case_id() -> int:
+    """A recent open case linked to a patient who wrote more than once: a busy case page."""
+    from clinic_inbox.models import Case
+
+    case = (
+        Case.objects.exclude(status__in=Case.RESOLVED_STATUSES)
+        .filter(patient__isnull=False)
+        .order_by("-received_at")
+        .first()
+    )
+    if case is None:
+        raise RuntimeError("the seed produced no open case")
+    return case.pk
+
+
+def timed(get: Callable[[], Any], requests: int) -> tuple[float, float, int]:
+    """Median and 95th percentile in ms over `requests` calls, and one call's query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        response = get()
+        if response.status_code != 200:
+            raise RuntimeError(f"HTTP {response.status_code}")
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    counted = len(queries)
+    if not counted:  # the request reset the log on the way: count at the cursor instead
+        calls: list[str] = []
+        with connection.execute_wrapper(
+            lambda execute, sql, *rest: calls.append(sql) or execute(sql, *rest)
+        ):
+            get()
+        counted = len(calls)
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        get()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
+    return statistics.median(times), p95, counted
+
+
+def sweep(size: int) -> Row:
+    """One deadline sweep when earlier runs flagged all but NEWLY_OVERDUE overdue cases."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from reports.selectors import overdue_unflagged_cases
+    from reports.services import flag_breaches
+
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        # The seed flagged every overdue open case; unflag the most recently due few.
+        cursor.execute(
+            "UPDATE clinic_inbox_case SET is_breached = false, breached_at = NULL WHERE id IN ("
+            " SELECT id FROM clinic_inbox_case WHERE is_breached"
+            " AND status NOT IN ('completed', 'closed_no_response')"
+            " AND first_responded_at IS NULL AND clock_paused_at IS NULL"
+            " AND first_response_due < %s ORDER BY first_response_due DESC LIMIT %s)",
+            [now, NEWLY_OVERDUE],
+        )
+        cursor.execute("VACUUM ANALYZE clinic_inbox_case")
+    # Plus any that fell due since the seed ran (its `now` is a few minutes back).
+    expected = overdue_unflagged_cases(now=now).count()
+    connection.queries_log.clear()  # a full log (9,000 entries) would capture nothing
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        flagged = flag_breaches(now=now, batch_size=SWEEP_BATCH)
+        elapsed = (time.perf_counter() - started) * 1000
+    if flagged != expected:
+        raise RuntimeError(f"sweep flagged {flagged}, expected {expected}")
+    return (
+        size,
+        f"deadline sweep, {flagged:,} newly overdue (one run)",
+        elapsed,
+        None,
+        len(queries),
+    )
+
+
+def routing_throughput(size: int) -> Row:
+    """Messages per second through the compiled default rules, one core (bench/routing.py)."""
+    import random
+
+    routing_bench = load("routing")
+    from routing.engine import compile_ruleset, route
+    from routing.seed_rules import DEFAULT_RULES, DEFAULT_TERMS, LANES
+
+    messages = routing_bench.sample_messages(ROUTING_MESSAGES, random.Random(7))
+    ruleset = compile_ruleset(list(DEFAULT_RULES), DEFAULT_TERMS, LANES)
+    for message in messages[:200]:
+        route(message, ruleset)
+    started = time.perf_counter()
+    for message in messages:
+        route(message, ruleset)
+    elapsed = time.perf_counter() - started
+    per_second = len(messages) / elapsed
+    what = f"routing engine, default rules: {per_second:,.0f} msg/s (ms per message)"
+    return (size, what, elapsed * 1000 / len(messages), None, 0)
+
+
+def explain_manager_queue(now: Any) -> str:
+    """EXPLAIN ANALYZE of the office manager's unfiltered queue page: the view's queryset,
+    open cases only, in the filter's default order, first page."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from clinic_inbox.filters import DEFAULT_SORT, SORTS
+    from clinic_inbox.selectors.queues import open_q, queue_cases
+
+    manager = get_user_model().objects.get(username="bench_office_manager_1")
+    _, ordering = SORTS[DEFAULT_SORT]
+    queryset = queue_cases(manager, now=now).filter(open_q()).order_by(*ordering)[:25]
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    return f"{connection.ops.compose_sql(sql, params)}\n\n{plan}"
+
+
+def server_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+def print_table(rows: list[Row]) -> None:
+    print("| cases | what | median ms | p95 ms | queries |")
+    print("|---:|---|---:|---:|---:|")
+    for size, what, median, p95, queries in rows:
+        p95_text = f"{p95:.1f}" if p95 is not None else "-"
+        median_text = f"{median:.1f}" if median >= 1 else f"{median:.3f}"
+        print(f"| {size:,} | {what} | {median_text} | {p95_text} | {queries} |")
+
+
+if __name__ == "__main__":
+    main()
