@@ -31,9 +31,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import psycopg
+from scratch import database_url, drop_database, recreate_database
 
-SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 DB_NAME = "clinic_inbox_bench_run"
 BENCH_DIR = Path(__file__).resolve().parent
 NEWLY_OVERDUE = 1_000
@@ -54,17 +53,6 @@ def load(name: str) -> ModuleType:
     return module
 
 
-def recreate_database() -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def drop_database() -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated case counts")
@@ -73,10 +61,10 @@ def main() -> None:
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
 
-    recreate_database()
+    recreate_database(DB_NAME)
     # Settings read these once, at setup: the scratch database, and a broker and cache of
     # our own so nothing the sweep queues reaches the development worker's queue.
-    os.environ["DATABASE_URL"] = f"{SERVER}/{DB_NAME}"
+    os.environ["DATABASE_URL"] = database_url(DB_NAME)
     os.environ["CELERY_BROKER_URL"] = "memory://"
     os.environ["CACHE_URL"] = "locmemcache://"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -96,7 +84,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            drop_database()
+            drop_database(DB_NAME)
 
 
 def run(sizes: list[int], requests: int) -> None:

@@ -33,7 +33,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+from scratch import database_url, drop_database, recreate_database
+
 DB_NAME = "clinic_inbox_bench_seed"
 CHUNK = 50_000
 STAFF_PER_ROLE = 3
@@ -336,30 +337,15 @@ def _timeline(
     return events
 
 
-def recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def drop_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
 
-    recreate_database()
+    recreate_database(DB_NAME)
     # Settings read DATABASE_URL once, at setup: point them at the scratch database first.
-    os.environ["DATABASE_URL"] = f"{SERVER}/{DB_NAME}"
+    os.environ["DATABASE_URL"] = database_url(DB_NAME)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import django
@@ -379,7 +365,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            drop_database()
+            drop_database(DB_NAME)
 
 
 if __name__ == "__main__":

@@ -28,22 +28,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
+from scratch import database_url, drop_database, recreate_database
 
-SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 DB_NAME = "clinic_inbox_bench"
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
-
-
-def recreate_database() -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def drop_database() -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
 
 
 def main() -> None:
@@ -54,9 +42,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
 
-    recreate_database()
+    recreate_database(DB_NAME)
     # Settings read DATABASE_URL once, at setup: point them at the scratch database first.
-    os.environ["DATABASE_URL"] = f"{SERVER}/{DB_NAME}"
+    os.environ["DATABASE_URL"] = database_url(DB_NAME)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import django
@@ -69,7 +57,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            drop_database()
+            drop_database(DB_NAME)
 
 
 def seed(count: int) -> None:
