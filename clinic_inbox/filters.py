@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -12,49 +11,31 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django_filters.fields import ModelChoiceField
 
-from clinic_inbox.models import Case, Channel
+from clinic_inbox.models import Case, Channel, awaiting_first_response
 from clinic_inbox.permissions import display_name
 from clinic_inbox.selectors.queues import READY_VIEWS, open_q, overdue_q, ready_view_q, staff_users
+from clinic_inbox.selectors.search import is_search, search_q
 from routing.models import Category, OwnerRole, Tier
 
-# "C-000123", "c123" or a bare "123": a case reference typed from a phone call or a report.
-REFERENCE = re.compile(r"^(?:c-?)?0*(\d{1,9})$", re.IGNORECASE)
-SEARCH_FIELDS = (
-    "subject",
-    "body",
-    "sender_name",
-    "sender_email",
-    "sender_phone",
-    "patient__first_name",
-    "patient__last_name",
-)
-MAX_SEARCH_WORDS = 8
-
+# "Due" puts cases still awaiting a first response first, soonest deadline first (so the
+# overdue lead), then those answered or waiting on the patient; `case_open_queue_order`
+# indexes exactly this order.
 SORTS = {
-    "due": ("Due: overdue first", ("-is_overdue", "first_response_due", "pk")),
+    "due": (
+        "Due: overdue first",
+        (awaiting_first_response().desc(), "first_response_due", "pk"),
+    ),
     "received_newest": ("Newest received", ("-received_at", "-pk")),
     "received_oldest": ("Oldest received", ("received_at", "pk")),
 }
 DEFAULT_SORT = "due"
-
-
-def search_q(text: str) -> Q:
-    """Every word must appear in one of the searched fields; a reference also matches by id."""
-    condition = Q()
-    for word in text.split()[:MAX_SEARCH_WORDS]:
-        any_field = Q()
-        for field in SEARCH_FIELDS:
-            any_field |= Q(**{f"{field}__icontains": word})
-        condition &= any_field
-    reference = REFERENCE.match(text.strip())
-    if reference:
-        condition |= Q(pk=int(reference.group(1)))
-    return condition
+# Search also finds closed cases, whose deadlines mean little: newest first reads better.
+DEFAULT_SEARCH_SORT = "received_newest"
 
 
 def _start_of_day(day: date) -> datetime:
@@ -117,8 +98,8 @@ class QueueFilter(django_filters.FilterSet):
         label="Search",
         method="filter_search",
         max_length=200,
-        help_text="Subject, message, sender, patient or reference. "
-        "Closed cases are included unless you pick a status.",
+        help_text="Words from the subject, message, sender, patient, or a reference. "
+        "Closed cases are included unless you pick a status; newest first.",
         widget=forms.TextInput(attrs={"type": "search", "data-shortcut": "search"}),
     )
     sort = django_filters.ChoiceFilter(
@@ -186,6 +167,9 @@ class QueueFilter(django_filters.FilterSet):
         now: datetime,
         **kwargs: Any,
     ) -> None:
+        if data is not None and is_search(data.get("q", "")) and not data.get("sort"):
+            data = data.copy()
+            data["sort"] = DEFAULT_SEARCH_SORT  # and the sort select shows it
         super().__init__(data, queryset, request=request, **kwargs)
         self.now = now
 
@@ -193,13 +177,13 @@ class QueueFilter(django_filters.FilterSet):
         """Apply the filters, then the defaults: open cases only, and the chosen order."""
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
-        if not data.get("status") and not data.get("q"):
+        if not data.get("status") and not is_search(data.get("q", "")):
             queryset = queryset.filter(open_q())
         _, ordering = SORTS[data.get("sort") or DEFAULT_SORT]
         return queryset.order_by(*ordering)
 
     def filter_search(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        return queryset.filter(search_q(value)) if value.strip() else queryset
+        return queryset.filter(search_q(value)) if is_search(value) else queryset
 
     def order_later(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         """Sorting is applied last, in `filter_queryset`, so it also covers the default."""

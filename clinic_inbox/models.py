@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.text import capfirst
 
 from routing.models import Category, OwnerRole, UrgencyTier
@@ -20,6 +20,19 @@ class Channel(models.TextChoices):
     WEB_FORM = "web_form", "Web form"
     FRONT_DESK = "front_desk", "Front desk"
     API = "api", "API"
+
+
+OPEN_CASE = ~Q(status__in=["completed", "closed_no_response"])
+
+
+def awaiting_first_response() -> models.ExpressionWrapper:
+    """True while a case's response clock runs: no first response yet and not waiting on
+    the patient. The queue's default order starts with it, and an index on the same
+    expression serves that order."""
+    return models.ExpressionWrapper(
+        Q(first_responded_at__isnull=True, clock_paused_at__isnull=True),
+        output_field=models.BooleanField(),
+    )
 
 
 def case_reference(pk: int) -> str:
@@ -159,6 +172,12 @@ class Case(models.Model):
     received_at = models.DateTimeField()
     first_response_due = models.DateTimeField()
     first_responded_at = models.DateTimeField(null=True, blank=True)
+    first_response_business_time = models.DurationField(
+        null=True,
+        blank=True,
+        help_text="Business time from receipt to the first response, on the business "
+        "calendar in force when it was answered (for the dashboard's response times).",
+    )
     warning_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -231,17 +250,65 @@ class Case(models.Model):
             )
         ]
         indexes = [
+            # The queue's first page in its default order, read straight off the index.
             models.Index(
-                fields=["owner_role", "first_response_due"],
-                condition=~Q(status__in=["completed", "closed_no_response"]),
-                name="case_open_by_role_due",
+                awaiting_first_response().desc(),
+                F("first_response_due"),
+                F("id"),
+                condition=OPEN_CASE,
+                name="case_open_queue_order",
+            ),
+            # The sidebar counts (per role and per ready view) and the queue's capped count
+            # of matching ids, from the index alone.
+            models.Index(
+                fields=["owner_role"],
+                include=[
+                    "id",
+                    "assignee",
+                    "status",
+                    "first_responded_at",
+                    "clock_paused_at",
+                    "first_response_due",
+                    "warning_at",
+                    "red_flag",
+                    "sensitive",
+                ],
+                condition=OPEN_CASE,
+                name="case_open_counts",
             ),
             models.Index(
                 fields=["first_response_due"],
                 condition=Q(is_breached=False, first_responded_at__isnull=True),
                 name="case_unanswered_due",
             ),
-            models.Index(fields=["received_at"]),
+            # The dashboard's metrics over a receipt-date range, read from the index alone.
+            models.Index(
+                fields=["received_at"],
+                include=[
+                    "id",
+                    "category",
+                    "owner_role",
+                    "urgency_tier",
+                    "red_flag",
+                    "repeat_of",
+                    "first_responded_at",
+                    "first_response_due",
+                    "first_response_business_time",
+                ],
+                name="case_received_metrics",
+            ),
+            # The per-category metrics over a receipt-date range.
+            models.Index(
+                fields=["category", "received_at"],
+                include=["id", "status", "urgency_tier", "is_breached", "paused_business_time"],
+                name="case_category_received",
+            ),
+            # The dashboard's count of open cases flagged as aging.
+            models.Index(
+                fields=["received_at"],
+                condition=Q(is_aging=True) & OPEN_CASE,
+                name="case_open_aging",
+            ),
             models.Index(fields=["assignee", "status"]),
         ]
 
@@ -371,6 +438,13 @@ class TimelineEvent(AppendOnly):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # Metrics asking whether a case ever moved to a status (scheduled, waiting on
+            # the patient); events that change no status stay out of it.
+            models.Index(
+                fields=["to_status", "case"], condition=~Q(to_status=""), name="event_status_moves"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from clinic_inbox.models import Case
@@ -41,17 +41,6 @@ def without_hidden_sensitive(
     if may_see_sensitive(user_roles(user)):
         return cases
     return cases.filter(sensitive=False)
-
-
-def open_counts_by_role(user: AbstractBaseUser | AnonymousUser) -> dict[str, int]:
-    """Open (unresolved) cases per owner role among those `user` may see, in one query."""
-    rows = (
-        visible_cases(user)
-        .exclude(status__in=Case.RESOLVED_STATUSES)
-        .values("owner_role")
-        .annotate(n=Count("pk"))
-    )
-    return {row["owner_role"]: row["n"] for row in rows}
 
 
 def get_case_for_user(user: AbstractBaseUser | AnonymousUser, pk: int) -> Case:

@@ -13,10 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -31,8 +33,44 @@ from routing.models import OwnerRole
 from routing.selectors import time_left_counter
 
 PAGE_SIZE = 25
+# The queue counts its rows up to here: an exact total of a long queue or a common search
+# word would cost a pass over every match on each page view.
+MAX_COUNTED = 1_000
 MAX_BULK = 100
 CHOOSE_ACTION = "Choose whether to claim or assign the selected cases."
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` rows; `capped` says whether there are more.
+    Pages past the cap are not offered: the page asks the user to narrow the search.
+
+    Counting reads the matching ids (at most cap + 1, in no order: an index answers it).
+    When they are all in hand, pages are fetched by those ids, so a rare search word never
+    leaves PostgreSQL walking the whole table in the page's order to find a few matches.
+    """
+
+    def __init__(self, object_list: QuerySet[Case], per_page: int, *, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def _ids(self) -> list[int]:
+        return list(self.object_list.order_by().values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return min(len(self._ids), self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return len(self._ids) > self.cap
+
+    def page(self, number: int | str) -> Page[Case]:
+        number = self.validate_number(number)
+        listed = self.object_list if self.capped else self.object_list.filter(pk__in=self._ids)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        return self._get_page(listed[bottom:top], number, self)
 
 
 @dataclass(frozen=True)
@@ -44,37 +82,47 @@ class QueueRow:
     time_left: timedelta | None = None
     is_overdue: bool = False
     is_at_risk: bool = False
+    has_repeats: bool = False  # a later case repeats this one
 
 
 def _rows(cases: Iterable[Case], *, now: datetime) -> list[QueueRow]:
     """Label each case's clock; `is_overdue` and `is_at_risk` come annotated from
     `queue_cases` (SQL)."""
+    cases = list(cases)
+    repeated = selectors.repeated_among([case.pk for case in cases])
     time_left = time_left_counter(at=now)
     rows = []
     for case in cases:
         clock = case.response_clock
+        has_repeats = case.pk in repeated
         if clock != "running":
-            rows.append(QueueRow(case, clock))
+            rows.append(QueueRow(case, clock, has_repeats=has_repeats))
             continue
         left = time_left(case.first_response_due)
         rows.append(
-            QueueRow(case, clock, left, is_overdue=case.is_overdue, is_at_risk=case.is_at_risk)
+            QueueRow(
+                case,
+                clock,
+                left,
+                is_overdue=case.is_overdue,
+                is_at_risk=case.is_at_risk,
+                has_repeats=has_repeats,
+            )
         )
     return rows
 
 
 def _sidebar(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> dict[str, Any]:
     roles = user_roles(user)
-    role_counts = selectors.open_counts_by_role(user)
+    counts = selectors.queue_counts(user, now=now)
     everyone = OwnerRole.OFFICE_MANAGER in roles
     # Besides their own roles' queues, a user may hold cases from another queue.
     queues = [
-        (role, role.label, role_counts.get(role, 0))
+        (role, role.label, counts.by_role.get(role, 0))
         for role in OwnerRole
-        if everyone or role in roles or role_counts.get(role)
+        if everyone or role in roles or counts.by_role.get(role)
     ]
-    view_counts = selectors.ready_view_counts(user, now=now)
-    views = [(name, label, view_counts[name]) for name, label in selectors.READY_VIEWS.items()]
+    views = [(name, label, counts.by_view[name]) for name, label in selectors.READY_VIEWS.items()]
     return {"role_queues": queues, "ready_views": views}
 
 
@@ -118,7 +166,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         request=request,
         now=now,
     )
-    page: Page[Case] = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(filterset.qs, PAGE_SIZE, cap=MAX_COUNTED)
+    page: Page[Case] = paginator.get_page(request.GET.get("page"))
     view = filterset.form.cleaned_data.get("view", "")
     query = _clean_query(request.GET)
     context: dict[str, Any] = {

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from clinic_inbox.filters import QueueFilter
 from clinic_inbox.models import Case, Channel
-from clinic_inbox.selectors import queue_cases, ready_view_counts
+from clinic_inbox.selectors import queue_cases, queue_counts
 from tests.factories import CaseFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +143,7 @@ def test_ready_views_match_their_sidebar_counts(manager, va) -> None:
     red_flag = CaseFactory(red_flagged=True, first_response_due=NOW + timedelta(hours=1))
     CaseFactory(red_flagged=True, status=Case.Status.COMPLETED)
 
-    counts = ready_view_counts(manager, now=NOW)
+    counts = queue_counts(manager, now=NOW).by_view
 
     assert filtered(manager, "?view=mine") == {mine}
     assert filtered(manager, "?view=waiting_long") == {waiting_long}
@@ -180,4 +180,4 @@ def test_due_soon_view_holds_running_cases_past_their_warning_instant(manager) -
     )
 
     assert filtered(manager, "?view=at_risk") == {at_risk}
-    assert ready_view_counts(manager, now=NOW)["at_risk"] == 1
+    assert queue_counts(manager, now=NOW).by_view["at_risk"] == 1

@@ -83,7 +83,7 @@ def test_completed_and_closed_cases_are_hidden_by_default(client, va) -> None:
 
 
 @time_machine.travel(TUESDAY_3PM, tick=False)
-def test_default_order_is_overdue_first_then_soonest_due(client, va) -> None:
+def test_default_order_is_overdue_first_then_soonest_due_then_answered(client, va) -> None:
     now = TUESDAY_3PM
     due_later = CaseFactory(first_response_due=now + timedelta(hours=1))
     answered_long_ago = CaseFactory(
@@ -92,15 +92,22 @@ def test_default_order_is_overdue_first_then_soonest_due(client, va) -> None:
     overdue_a_little = CaseFactory(first_response_due=now - timedelta(minutes=30))
     overdue_most = CaseFactory(first_response_due=now - timedelta(hours=3))
     due_soon = CaseFactory(first_response_due=now + timedelta(minutes=20))
+    waiting_on_patient = CaseFactory(
+        status=Case.Status.WAITING_ON_PATIENT,
+        first_response_due=now - timedelta(hours=4),
+        clock_paused_at=now - timedelta(hours=4),
+    )
 
     shown = references(get_queue(client, va))
 
+    # Cases still awaiting a first response come first, by deadline; then the rest.
     assert shown == [
         overdue_most.reference,
         overdue_a_little.reference,
-        answered_long_ago.reference,
         due_soon.reference,
         due_later.reference,
+        answered_long_ago.reference,
+        waiting_on_patient.reference,
     ]
 
 
