@@ -13,6 +13,7 @@ What the data looks like, so queue and dashboard figures mean something:
   questions about 10%, complaints rare; owner role and urgency tier from the category's lane;
 - received over the last year, denser in the last two weeks; old cases are nearly all
   resolved, recent ones mostly open; overdue open cases were flagged by earlier sweeps;
+  answered cases carry the business time to their first response, as replies store it;
 - three staff users per role as assignees (most new cases unassigned);
 - three in four cases linked to a patient (one patient per four cases), the rest known only
   by sender details; subject and body from the demo bank, so text search finds real words;
@@ -31,9 +32,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scratch import database_url, drop_database, recreate_database
+
+if TYPE_CHECKING:
+    from routing.business_time import Calendar
 
 DB_NAME = "clinic_inbox_bench_seed"
 CHUNK = 50_000
@@ -83,9 +87,9 @@ LAST_NAMES = ("Ruiz", "Okafor", "Nguyen", "Smith", "Kowalski", "Haddad", "Larsen
 CASE_COLUMNS = (
     "id", "channel", "subject", "body", "category_id", "urgency_tier_id", "owner_role",
     "assignee_id", "status", "red_flag", "sensitive", "received_at", "first_response_due",
-    "first_responded_at", "warning_at", "clock_paused_at", "resolved_at", "is_breached",
-    "breached_at", "patient_id", "sender_name", "sender_email", "sender_phone",
-    "sender_identity", "created_at", "updated_at",
+    "first_responded_at", "first_response_business_time", "warning_at", "clock_paused_at",
+    "resolved_at", "is_breached", "breached_at", "patient_id", "sender_name", "sender_email",
+    "sender_phone", "sender_identity", "created_at", "updated_at",
 )  # fmt: skip
 EVENT_COLUMNS = ("case_id", "kind", "actor_id", "from_status", "to_status", "created_at")
 
@@ -174,12 +178,15 @@ def seed(n: int, *, now: datetime, rng_seed: int = 7) -> SeedResult:
 
     from clinic_inbox.models import Case, TimelineEvent
     from routing.seed_rules import LANES
+    from routing.selectors import load_calendar
 
     started = time.perf_counter()
     rng = random.Random(rng_seed + n)
     staff = staff_by_role()
     lanes = {lane.category: lane for lane in LANES}
     texts = text_pool(rng)
+    # Holidays from last year to next: every seeded case is received and answered in them.
+    calendar = load_calendar(around=now)
     case_extra, case_defaults = constant_columns(Case, CASE_COLUMNS)
     event_extra, event_defaults = constant_columns(TimelineEvent, (*EVENT_COLUMNS, "id"))
     with connection.cursor() as cursor:
@@ -202,6 +209,7 @@ def seed(n: int, *, now: datetime, rng_seed: int = 7) -> SeedResult:
                     lanes=lanes,
                     staff=staff,
                     texts=texts,
+                    calendar=calendar,
                     patient_ids=(first_patient, first_patient + patients - 1),
                 )
                 case_sql = (
@@ -253,9 +261,12 @@ def _case_rows(
     lanes: dict[str, Any],
     staff: dict[str, list[int]],
     texts: dict[str, list[tuple[str, str]]],
+    calendar: Calendar,
     patient_ids: tuple[int, int],
 ) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
     """(case row, its timeline rows) for `count` cases from id `first_id`."""
+    from routing.business_time import business_time_between
+
     categories = rng.choices(*weighted(CATEGORY_MIX), k=count)
     channels = rng.choices(*weighted(CHANNEL_MIX), k=count)
     for i in range(count):
@@ -279,6 +290,9 @@ def _case_rows(
         responded = received + allowed * rng.uniform(0.05, 1.3) if answered else None
         if responded is not None and responded > now:
             responded = now - timedelta(minutes=1)
+        business_time = (
+            business_time_between(received, responded, calendar) if responded is not None else None
+        )
         resolved_at = min(now, received + timedelta(hours=rng.uniform(1, 96))) if resolved else None
         if resolved_at is not None and responded is not None and resolved_at < responded:
             resolved_at = responded
@@ -305,7 +319,7 @@ def _case_rows(
         row = (
             pk, channels[i], subject, body, slug, tier, role, assignee, status, red_flag,
             slug == "clinical_question" and rng.random() < 0.1, received, due, responded,
-            received + allowed * 0.75, paused, resolved_at, breached,
+            business_time, received + allowed * 0.75, paused, resolved_at, breached,
             due if breached else None, patient, *sender, received, updated,
         )  # fmt: skip
         yield row, _timeline(pk, received, updated, status, assignee, rng)

@@ -68,8 +68,7 @@ def category_diagnostics(*, start: date, end: date, now: datetime) -> Diagnostic
     """Per category, for cases received on clinic-local dates `[start, end]`: volume and
     share, repeat contacts (`repeat_of` set), late responses (`late_q`) and the median
     first-response business hours; busiest first, ties by name. Categories with no cases in
-    the range are left out. Four queries, whatever the number of cases (plus the business
-    calendar's cache check in `metrics.first_response_times`)."""
+    the range are left out. Four queries, whatever the number of cases."""
     counts = (
         Case.objects.filter(metrics.received_in_q(start=start, end=end))
         .order_by()

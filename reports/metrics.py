@@ -1,9 +1,9 @@
 """Operational metrics over a range of clinic-local receipt dates. Reads only.
 
-Counts and groupings are aggregated in the database. Business-hours durations need the
-business calendar, so they are computed in Python over one `values_list` query of only the
-columns they use. No patient data leaves here: results are keyed by category, owner role,
-urgency tier or (weekday, hour).
+Counts, groupings, means and percentiles are aggregated in the database. The business time
+to the first response is stored with the response (it needs the business calendar), so it
+aggregates like any other column. No patient data leaves here: results are keyed by
+category, owner role, urgency tier or (weekday, hour).
 
 A date range `[start, end]` is inclusive and in clinic-local dates (`settings.TIME_ZONE`): a
 case belongs to it when its `received_at`, seen on the clinic's wall clock, falls on any day
@@ -12,20 +12,18 @@ from `start` to `end`.
 
 from __future__ import annotations
 
-import math
 import statistics
-from collections import defaultdict
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncHour
 
 from clinic_inbox.models import Case, TimelineEvent
-from routing.business_time import Calendar, business_time_between
+from reports.aggregates import Median, PercentileDisc
 from routing.models import Category, OwnerRole, Tier, UrgencyTier
-from routing.selectors import load_calendar
 
 NEW_APPOINTMENT = "new_appointment"
 REFERRAL_STATUS = "referral_status"
@@ -45,6 +43,9 @@ COMMUNICATION_COMPLAINT = (
     r"|nadie (me )?(contest|llam|respond|explic)|no me (llamaron|contestaron|explicaron)"
 )
 _SECONDS_PER_HOUR = 3600
+# Counted instead of the primary key: a column of the covering `case_received_metrics`
+# index, never NULL, so range counts read the index alone.
+RECEIVED = "received_at"
 
 
 def _clinic_zone() -> ZoneInfo:
@@ -59,23 +60,8 @@ def received_in_q(*, start: date, end: date) -> Q:
     return Q(received_at__gte=begin, received_at__lt=finish)
 
 
-def _nearest_rank(ordered: list[float], percentile: int) -> float:
-    """The nearest-rank percentile of a sorted, non-empty list: the value at rank
-    ceil(p/100 * n), counting from 1."""
-    rank = max(1, math.ceil(percentile * len(ordered) / 100))
-    return ordered[rank - 1]
-
-
-def _summary(hours: list[float]) -> dict[str, float | int | None]:
-    if not hours:
-        return {"count": 0, "mean": None, "median": None, "p90": None}
-    ordered = sorted(hours)
-    return {
-        "count": len(ordered),
-        "mean": statistics.fmean(ordered),
-        "median": statistics.median(ordered),
-        "p90": _nearest_rank(ordered, 90),
-    }
+def _hours(value: timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds() / _SECONDS_PER_HOUR
 
 
 def first_response_times(*, start: date, end: date) -> dict[str, dict[str, float | int | None]]:
@@ -83,30 +69,35 @@ def first_response_times(*, start: date, end: date) -> dict[str, dict[str, float
 
     Definition: for each case received in `[start, end]` that has a first response, the
     clinic's open time (the business calendar: weekly hours less holidays and closures)
-    elapsed between `received_at` and `first_responded_at`, in hours. Cases not yet answered
-    are left out. Time spent waiting on the patient is not subtracted. Each case counts once
-    under `"category:<slug>"` (its current category) and once under `"role:<role>"` (its
-    current owner role). Each group gives the count, the mean, the median and the 90th
-    percentile by nearest rank (the smallest value with at least 90% of the values at or
-    below it). Groups with no cases are absent.
+    elapsed between `received_at` and `first_responded_at`, in hours, as stored with the
+    response (`first_response_business_time`). Cases not yet answered are left out. Time
+    spent waiting on the patient is not subtracted. Each case counts once under
+    `"category:<slug>"` (its current category) and once under `"role:<role>"` (its current
+    owner role). Each group gives the count, the mean, the median (the mean of the two
+    middle values of an even count) and the 90th percentile by nearest rank (the smallest
+    value with at least 90% of the values at or below it). Groups with no cases are absent.
+    Aggregated in the database: one query per grouping.
     """
-    rows = (
-        Case.objects.filter(received_in_q(start=start, end=end), first_responded_at__isnull=False)
-        .order_by()
-        .values_list("category_id", "owner_role", "received_at", "first_responded_at")
-    )
-    calendars: dict[int, Calendar] = {}
-    groups: dict[str, list[float]] = defaultdict(list)
-    for category, role, received_at, responded_at in rows:
-        year = received_at.year
-        if year not in calendars:
-            # Holidays cover the year before and after: enough for any one response.
-            calendars[year] = load_calendar(around=received_at)
-        elapsed = business_time_between(received_at, responded_at, calendars[year])
-        hours = elapsed.total_seconds() / _SECONDS_PER_HOUR
-        groups[f"category:{category}"].append(hours)
-        groups[f"role:{role}"].append(hours)
-    return {key: _summary(values) for key, values in sorted(groups.items())}
+    answered = Case.objects.filter(
+        received_in_q(start=start, end=end), first_response_business_time__isnull=False
+    ).order_by()
+    stored = "first_response_business_time"
+    result = {}
+    for prefix, column in (("category", "category_id"), ("role", "owner_role")):
+        groups = answered.values(column).annotate(
+            count=Count(stored),
+            mean=Avg(stored),
+            median=Median(stored),
+            p90=PercentileDisc(stored, fraction=0.9),
+        )
+        for group in groups:
+            result[f"{prefix}:{group[column]}"] = {
+                "count": group["count"],
+                "mean": _hours(group["mean"]),
+                "median": _hours(group["median"]),
+                "p90": _hours(group["p90"]),
+            }
+    return dict(sorted(result.items()))
 
 
 def sla_compliance(*, start: date, end: date) -> dict[str, dict[str, int | float | None]]:
@@ -125,8 +116,10 @@ def sla_compliance(*, start: date, end: date) -> dict[str, dict[str, int | float
         .order_by()
         .values("urgency_tier_id")
         .annotate(
-            responded=Count("id"),
-            on_time=Count("id", filter=Q(first_responded_at__lte=F("first_response_due"))),
+            responded=Count("first_responded_at"),
+            on_time=Count(
+                "first_responded_at", filter=Q(first_responded_at__lte=F("first_response_due"))
+            ),
         )
     }
     result: dict[str, dict[str, int | float | None]] = {}
@@ -210,8 +203,8 @@ def telehealth_access_delays(*, start: date, end: date) -> dict[str, int]:
         category_id=TELEHEALTH_PREP,
         urgency_tier_id=Tier.IMMEDIATE,
     ).aggregate(
-        access_problems=Count("pk"),
-        delayed=Count("pk", filter=Q(is_breached=True)),
+        access_problems=Count(RECEIVED),
+        delayed=Count(RECEIVED, filter=Q(is_breached=True)),
     )
     return {"access_problems": counts["access_problems"], "delayed": counts["delayed"]}
 
@@ -270,16 +263,20 @@ def clinical_routing(*, start: date, end: date) -> dict[str, int]:
 
 def volume_by_weekday_hour(*, start: date, end: date) -> dict[tuple[int, int], int]:
     """Cases received in `[start, end]` per clinic-local `(weekday, hour)`, weekday 0 being
-    Monday (as `date.weekday()`) and hour 0-23. Slots with no cases are absent."""
-    zone = _clinic_zone()
-    rows = (
+    Monday (as `date.weekday()`) and hour 0-23. Slots with no cases are absent.
+
+    The database counts per clinic-local hour of each day (at most 24 rows a day), folded
+    into weekday slots here: truncating once per row is about three times cheaper on
+    PostgreSQL than extracting both the weekday and the hour.
+    """
+    hours = (
         Case.objects.filter(received_in_q(start=start, end=end))
         .order_by()
-        .annotate(
-            iso_weekday=ExtractIsoWeekDay("received_at", tzinfo=zone),
-            hour=ExtractHour("received_at", tzinfo=zone),
-        )
-        .values("iso_weekday", "hour")
-        .annotate(n=Count("id"))
+        .annotate(hour=TruncHour(RECEIVED, tzinfo=_clinic_zone()))
+        .values("hour")
+        .annotate(n=Count(RECEIVED))
     )
-    return {(row["iso_weekday"] - 1, row["hour"]): row["n"] for row in rows}
+    counts: Counter[tuple[int, int]] = Counter()
+    for row in hours:
+        counts[row["hour"].weekday(), row["hour"].hour] += row["n"]
+    return dict(counts)

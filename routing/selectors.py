@@ -214,6 +214,12 @@ def first_response_deadline(*, received_at: datetime, tier: str) -> deadlines.De
     )
 
 
+def first_response_business_time(received_at: datetime, responded_at: datetime) -> timedelta:
+    """The clinic's open time from receipt to the first response, on the calendar the
+    deadlines use. Stored with the response, so reports aggregate it in the database."""
+    return business_time_between(received_at, responded_at, load_calendar(around=received_at))
+
+
 def resume_clock(
     *, due: datetime, paused_from: datetime, resumed_at: datetime
 ) -> tuple[datetime, timedelta]:

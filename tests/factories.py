@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from clinic_inbox.models import Case, Channel, Patient
+from routing.selectors import first_response_business_time
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -55,6 +56,15 @@ class CaseFactory(factory.django.DjangoModelFactory):
     owner_role = "virtual_assistant"
     received_at = factory.LazyFunction(timezone.now)
     first_response_due = factory.LazyAttribute(lambda c: c.received_at + timedelta(hours=8))
+    first_responded_at = None
+    # Stored with the first response, as the reply service and history import store it.
+    first_response_business_time = factory.LazyAttribute(
+        lambda c: (
+            first_response_business_time(c.received_at, c.first_responded_at)
+            if c.first_responded_at is not None
+            else None
+        )
+    )
 
     class Params:
         clinical = factory.Trait(

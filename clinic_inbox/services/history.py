@@ -25,6 +25,7 @@ from clinic_inbox.services.intake import receive_message
 from routing import selectors as routing_selectors
 from routing.engine import InboundMessage
 from routing.models import OwnerRole
+from routing.selectors import first_response_business_time
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,11 @@ def write_history(case: Case, *, row: HistoryRow, now: datetime) -> Case:
     status = default_status(row)
     case.status = status
     case.first_responded_at = row.first_responded_at
-    fields = ["status", "first_responded_at"]
+    if row.first_responded_at is not None:
+        case.first_response_business_time = first_response_business_time(
+            case.received_at, row.first_responded_at
+        )
+    fields = ["status", "first_responded_at", "first_response_business_time"]
     if status in Case.RESOLVED_STATUSES:
         case.resolved_at = row.resolved_at or row.first_responded_at or now
         case.outcome = IMPORT_OUTCOME

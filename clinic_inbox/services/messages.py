@@ -21,6 +21,7 @@ from clinic_inbox.models import Case, Channel, InternalNote, Reply, TimelineEven
 from clinic_inbox.permissions import behind_safety_boundary
 from clinic_inbox.queueing import enqueue_after_commit
 from clinic_inbox.services._common import lock_case, record_event, save_case, staff_roles
+from routing.selectors import first_response_business_time
 from templates_app.models import TemplateVersion
 from templates_app.rendering import PLACEHOLDERS, placeholders_in
 
@@ -101,7 +102,8 @@ def reply(
     fields = []
     if case.first_responded_at is None:
         case.first_responded_at = now
-        fields.append("first_responded_at")
+        case.first_response_business_time = first_response_business_time(case.received_at, now)
+        fields += ["first_responded_at", "first_response_business_time"]
     save_case(case, fields)
     details: dict[str, object] = {"reply_id": answer.pk, "method": method}
     if template_version is not None:

@@ -78,16 +78,27 @@ def test_first_response_times_p90_is_nearest_rank() -> None:
     assert stats["median"] == 4.5
 
 
-def test_first_response_times_query_count_does_not_grow_with_cases() -> None:
-    billing_case(local(2026, 11, 16, 9), local(2026, 11, 16, 10))
-    metrics.first_response_times(**WEEK)  # warm the calendar cache
-    with CaptureQueriesContext(connection) as few:
-        metrics.first_response_times(**WEEK)
+def test_first_response_times_is_two_queries_whatever_the_number_of_cases() -> None:
     for day in range(16, 21):
         billing_case(local(2026, 11, day, 9), local(2026, 11, day, 12))
-    with CaptureQueriesContext(connection) as many:
+
+    with CaptureQueriesContext(connection) as queries:
         metrics.first_response_times(**WEEK)
-    assert len(many) == len(few)
+
+    assert len(queries) == 2  # by category, by owner role
+
+
+def test_first_response_times_reads_the_stored_business_time() -> None:
+    # Stored when answered, on the calendar of the day: a later calendar edit changes nothing.
+    edited = billing_case(local(2026, 11, 16, 9), local(2026, 11, 16, 11))
+    Case.objects.filter(pk=edited.pk).update(first_response_business_time=timedelta(minutes=90))
+    billing_case(local(2026, 11, 17, 9), local(2026, 11, 17, 12))  # 3 h
+    unstored = billing_case(local(2026, 11, 18, 9), local(2026, 11, 18, 10))
+    Case.objects.filter(pk=unstored.pk).update(first_response_business_time=None)  # left out
+
+    stats = metrics.first_response_times(**WEEK)["category:billing"]
+
+    assert stats == {"count": 2, "mean": 2.25, "median": 2.25, "p90": 3.0}
 
 
 def test_first_response_times_empty_range() -> None:
@@ -199,6 +210,15 @@ def test_volume_by_weekday_hour_in_clinic_time() -> None:
     case(local(2026, 11, 15, 23, 59))  # Sunday: outside
 
     assert metrics.volume_by_weekday_hour(**WEEK) == {(0, 9): 2, (0, 23): 1, (4, 16): 1}
+
+
+def test_volume_by_weekday_hour_counts_the_repeated_hour_when_clocks_fall_back() -> None:
+    case(datetime(2026, 11, 1, 1, 30, tzinfo=NY))  # 05:30 UTC, daylight time
+    case(datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NY))  # 06:30 UTC, standard time
+    case(local(2026, 11, 1, 2, 30))
+
+    sunday = date(2026, 11, 1)
+    assert metrics.volume_by_weekday_hour(start=sunday, end=sunday) == {(6, 1): 2, (6, 2): 1}
 
 
 def test_referral_delays_from_missing_information() -> None:
