@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from config.health import health_view
+from config.health import health_view, workers_health_view
 
 admin.site.site_header = "Clinic Inbox administration"
 admin.site.site_title = "Clinic Inbox"
@@ -16,4 +16,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("api/", include("clinic_inbox.api.urls")),
     path("health/", health_view, name="health"),
+    path("health/workers/", workers_health_view, name="health_workers"),
 ]

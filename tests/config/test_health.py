@@ -104,3 +104,12 @@ def test_plain_http_probes_are_not_redirected_when_ssl_redirect_is_on(
 
     assert client.get(reverse("health")).status_code == 200
     assert client.get(reverse("login")).status_code == 301
+
+
+def test_worker_health_fails_plainly_when_no_worker_answers(client: Client) -> None:
+    response = client.get(reverse("health_workers"), {"format": "json"})
+
+    assert response.status_code == 500
+    assert response.json() == {
+        "CeleryWorkers()": "Unavailable: No worker is consuming the task queue"
+    }

@@ -133,6 +133,8 @@ MATRIX: dict[str, tuple[Outcome, ...]] = {
     "api:docs":                                   (401,   200,   200,   200,   200,   200,   200),
     # The health check: open to load balancers; it shows check names and states only.
     "health":                                     (200,   200,   200,   200,   200,   200,   200),
+    # Worker health (monitoring): the same for everyone; no worker runs in these tests.
+    "health_workers":                             (500,   500,   500,   500,   500,   500,   500),
     # The admin: office managers are the only staff (is_staff) persona.
     "admin:index":                                (ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200,   ADMIN),
     "admin:clinic_inbox_case_changelist":         (ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200,   ADMIN),
