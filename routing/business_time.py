@@ -68,6 +68,11 @@ class Calendar:
         # Normalised in place (frozen, hence object.__setattr__) so equal calendars hash equal.
         object.__setattr__(self, "weekly_hours", days)
         object.__setattr__(self, "closed_dates", closed)
+        # Calendars key the per-day cache below, looked up once per day spanned: hash once.
+        object.__setattr__(self, "_hash", hash((self.time_zone, days, closed)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @classmethod
     def standard(
@@ -325,16 +330,52 @@ def business_time_between(start: datetime, end: datetime, calendar: Calendar) ->
     """Return the open time elapsed in ``[start, end)``; zero when ``end <= start``."""
     begin = _require_aware(start, "start")
     finish = _require_aware(end, "end")
-    total = timedelta(0)
     if finish <= begin:
-        return total
+        return timedelta(0)
     zone = calendar.zone
-    day = begin.astimezone(zone).date()
+    first_day = begin.astimezone(zone).date()
     last_day = finish.astimezone(zone).date()
-    while day <= last_day:
-        for interval in _open_intervals(calendar, day):
-            overlap = min(interval.closes, finish) - max(interval.opens, begin)
-            if overlap > timedelta(0):
-                total += overlap
-        day += _ONE_DAY
+    total = _open_time_within(calendar, first_day, begin, finish)
+    if last_day > first_day:
+        total += _open_time_within(calendar, last_day, begin, finish)
+    if (last_day - first_day).days > 1:
+        # Every interval of a day strictly between the two lies inside [begin, finish).
+        total += _whole_days_open_time(calendar, first_day + _ONE_DAY, last_day - _ONE_DAY)
     return total
+
+
+def _open_time_within(
+    calendar: Calendar, day: date, begin: datetime, finish: datetime
+) -> timedelta:
+    total = timedelta(0)
+    for interval in _open_intervals(calendar, day):
+        overlap = min(interval.closes, finish) - max(interval.opens, begin)
+        if overlap > timedelta(0):
+            total += overlap
+    return total
+
+
+def _whole_days_open_time(calendar: Calendar, first: date, last: date) -> timedelta:
+    """The open time of the days ``first`` to ``last``, both included, from per-year running
+    totals: long spans (a case overdue for months) cost a few lookups, not one per day."""
+    total = timedelta(0)
+    for year in range(first.year, last.year + 1):
+        running = _running_open_time(calendar, year)
+        new_year = date(year, 1, 1)
+        begin = (max(first, new_year) - new_year).days
+        end = (min(last, date(year, 12, 31)) - new_year).days + 1
+        total += running[end] - running[begin]
+    return total
+
+
+@functools.lru_cache(maxsize=64)
+def _running_open_time(calendar: Calendar, year: int) -> tuple[timedelta, ...]:
+    """Open time from 1 January of ``year`` up to each day of it (index: days since 1 January;
+    the last entry is the whole year)."""
+    running = [timedelta(0)]
+    day = date(year, 1, 1)
+    while day.year == year:
+        intervals = _open_intervals(calendar, day)
+        running.append(running[-1] + sum((i.closes - i.opens for i in intervals), timedelta(0)))
+        day += _ONE_DAY
+    return tuple(running)

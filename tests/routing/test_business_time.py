@@ -143,6 +143,22 @@ def test_next_open_is_idempotent_and_open(calendar: Calendar, start: datetime) -
 
 
 @PROPERTY_SETTINGS
+@given(calendar=calendars, instants=st.lists(instants, min_size=2, max_size=2))
+def test_business_time_between_is_the_open_time_of_each_day_in_the_span(
+    calendar: Calendar, instants: list[datetime]
+) -> None:
+    start, end = sorted(instants)
+    day, last = start.astimezone(calendar.zone).date(), end.astimezone(calendar.zone).date()
+    by_day = timedelta(0)
+    while day <= last:  # the plain day-by-day sum the running totals shortcut
+        for interval in open_intervals(day, calendar):
+            by_day += max(timedelta(0), min(interval.closes, end) - max(interval.opens, start))
+        day += timedelta(days=1)
+
+    assert business_time_between(start, end, calendar) == by_day
+
+
+@PROPERTY_SETTINGS
 @given(calendar=calendars, instants=st.lists(instants, min_size=3, max_size=3))
 def test_business_time_between_adds_up_over_consecutive_spans(
     calendar: Calendar, instants: list[datetime]
