@@ -23,7 +23,9 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import re
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -38,6 +40,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 NEWLY_OVERDUE = 1_000
 SWEEP_BATCH = 10_000
 ROUTING_MESSAGES = 20_000
+API_CASES = 100_000  # bench/api_load.py's default history
 
 Row = tuple[int, str, float, float | None, int | str]
 
@@ -58,6 +61,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated case counts")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--no-api", action="store_true", help="skip bench/api_load.py")
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
 
@@ -78,7 +82,7 @@ def main() -> None:
     # plain static storage already, so pages render without collectstatic's manifest.
     settings.DEBUG = False
     try:
-        run(sizes, args.requests)
+        run(sizes, args.requests, api=not args.no_api)
     finally:
         from django.db import connections
 
@@ -87,7 +91,7 @@ def main() -> None:
             drop_database(DB_NAME)
 
 
-def run(sizes: list[int], requests: int) -> None:
+def run(sizes: list[int], requests: int, *, api: bool) -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -111,11 +115,13 @@ def run(sizes: list[int], requests: int) -> None:
         print_table(rows[-len(PAGES) :])
     rows.append(sweep(sizes[-1]))
     rows.append(routing_throughput(sizes[-1]))
+    if api:
+        rows.append(api_intake_throughput())
     print()
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {server_version()}")
     print_table(rows)
     print()
-    print(explain_manager_queue(now))
+    print(explain_pages())
 
 
 def vacuum() -> None:
@@ -127,19 +133,23 @@ def vacuum() -> None:
     print(f"VACUUM ANALYZE in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-# (what, user, path); the case page's path is filled in per size.
-PAGES: tuple[tuple[str, str, str], ...] = (
-    ("queue, virtual assistant", "bench_virtual_assistant_1", "/queue/"),
-    ("queue, virtual assistant, overdue", "bench_virtual_assistant_1", "/queue/?view=overdue"),
-    ("queue, virtual assistant, search", "bench_virtual_assistant_1", "/queue/?q=reschedule"),
-    ("queue, nurse", "bench_clinical_1", "/queue/"),
-    ("queue, nurse, overdue", "bench_clinical_1", "/queue/?view=overdue"),
-    ("queue, nurse, search", "bench_clinical_1", "/queue/?q=medication"),
-    ("queue, office manager", "bench_office_manager_1", "/queue/"),
-    ("queue, office manager, billing", "bench_office_manager_1", "/queue/?category=billing"),
-    ("queue, office manager, search", "bench_office_manager_1", "/queue/?q=insurance"),
-    ("case page, office manager", "bench_office_manager_1", "case"),
-    ("dashboard, default range", "bench_office_manager_1", "/reports/dashboard/"),
+# (what, user, path, extra request headers); the case page's path is filled in per size.
+# An htmx request (filters, search, paging) gets the results only, without the sidebar.
+HTMX = {"HTTP_HX_REQUEST": "true"}
+PAGES: tuple[tuple[str, str, str, dict[str, str]], ...] = (
+    ("queue, virtual assistant", "bench_virtual_assistant_1", "/queue/", {}),
+    ("queue, virtual assistant, overdue", "bench_virtual_assistant_1", "/queue/?view=overdue", {}),
+    ("queue, virtual assistant, search", "bench_virtual_assistant_1", "/queue/?q=reschedule", {}),
+    ("queue, nurse", "bench_clinical_1", "/queue/", {}),
+    ("queue, nurse, overdue", "bench_clinical_1", "/queue/?view=overdue", {}),
+    ("queue, nurse, search", "bench_clinical_1", "/queue/?q=refill", {}),
+    ("queue, office manager", "bench_office_manager_1", "/queue/", {}),
+    ("queue, office manager, billing", "bench_office_manager_1", "/queue/?category=billing", {}),
+    ("queue, office manager, search", "bench_office_manager_1", "/queue/?q=insurance", {}),
+    ("queue, office manager, page 2 (htmx)", "bench_office_manager_1", "/queue/?page=2", HTMX),
+    ("queue, office manager, search (htmx)", "bench_office_manager_1", "/queue/?q=insurance", HTMX),
+    ("case page, office manager", "bench_office_manager_1", "case", {}),
+    ("dashboard, default range", "bench_office_manager_1", "/reports/dashboard/", {}),
 )
 
 
@@ -150,11 +160,15 @@ def measure_pages(size: int, requests: int) -> list[Row]:
     case_path = f"/cases/{sample_case_id()}/"
     users = get_user_model().objects
     rows = []
-    for what, username, path in PAGES:
+    for what, username, path, headers in PAGES:
         client = Client(HTTP_HOST="127.0.0.1")  # an allowed host, as the dev server's
         client.force_login(users.get(username=username))
         url = case_path if path == "case" else path
-        median, p95, queries = timed(lambda url=url, client=client: client.get(url), requests)
+
+        def get(url: str = url, client: Client = client, headers: dict = headers) -> Any:
+            return client.get(url, **headers)
+
+        median, p95, queries = timed(get, requests)
         rows.append((size, what, median, p95, queries))
         print(f"  {what}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries", flush=True)
     return rows
@@ -264,23 +278,58 @@ def routing_throughput(size: int) -> Row:
     return (size, what, elapsed * 1000 / len(messages), None, 0)
 
 
-def explain_manager_queue(now: Any) -> str:
-    """EXPLAIN ANALYZE of the office manager's unfiltered queue page: the view's queryset,
-    open cases only, in the filter's default order, first page."""
+# Pages whose case queries are shown with EXPLAIN ANALYZE at the largest size.
+EXPLAINED = (
+    ("queue, office manager", "bench_office_manager_1", "/queue/"),
+    ("queue, nurse", "bench_clinical_1", "/queue/"),
+    ("queue, office manager, search", "bench_office_manager_1", "/queue/?q=insurance"),
+)
+
+
+def api_intake_throughput() -> Row:
+    """One 30 s run of bench/api_load.py (gunicorn, 2 sync workers, wrk on loopback, its own
+    scratch database of 100,000 cases): its report is printed as it stands, and its
+    requests per second, errors and median latency become a row of the table."""
+    command = [sys.executable, str(BENCH_DIR / "api_load.py"), "--runs", "1"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    print(result.stdout, result.stderr, sep="\n", flush=True)
+    run_row = re.search(r"^\| run1 \|(.*)$", result.stdout, re.MULTILINE)
+    if run_row is None:
+        return (API_CASES, "API intake: not measured (see api_load.py's output)", 0, None, "-")
+    cells = [cell.strip().replace(",", "") for cell in run_row.group(1).split("|")]
+    _requests, per_second, median, p99, non_2xx, socket_errors = cells[:6]
+    errors = int(non_2xx) + int(socket_errors)
+    what = (
+        f"API intake through gunicorn, 2 sync workers: {per_second} requests/s, {errors} errors "
+        f"(median ms; p99 {p99} ms)"
+    )
+    return (API_CASES, what, float(median), None, "-")
+
+
+def explain_pages() -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of every query on cases that each EXPLAINED page runs,
+    exactly as the page ran it."""
     from django.contrib.auth import get_user_model
     from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
-    from clinic_inbox.filters import DEFAULT_SORT, SORTS
-    from clinic_inbox.selectors.queues import open_q, queue_cases
-
-    manager = get_user_model().objects.get(username="bench_office_manager_1")
-    _, ordering = SORTS[DEFAULT_SORT]
-    queryset = queue_cases(manager, now=now).filter(open_q()).order_by(*ordering)[:25]
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
-        plan = "\n".join(line for (line,) in cursor.fetchall())
-    return f"{connection.ops.compose_sql(sql, params)}\n\n{plan}"
+    sections = []
+    for what, username, path in EXPLAINED:
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(get_user_model().objects.get(username=username))
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            if not sql.startswith("SELECT") or '"clinic_inbox_case"' not in sql:
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+                plan = "\n".join(line for (line,) in cursor.fetchall())
+            sections.append(f"-- {what} ({path})\n{sql}\n\n{plan}\n")
+    return "\n".join(sections)
 
 
 def server_version() -> str:
