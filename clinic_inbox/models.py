@@ -258,17 +258,15 @@ class Case(models.Model):
                 condition=OPEN_CASE,
                 name="case_open_queue_order",
             ),
-            # The sidebar counts (per role and per ready view) and the queue's capped count
-            # of matching ids, from the index alone.
+            # The sidebar counts (per role and per ready view), the queue's capped count of
+            # matching ids and the case page's previous / next in its queue, from the index.
             models.Index(
-                fields=["owner_role"],
+                fields=["owner_role", "first_response_due", "id"],
                 include=[
-                    "id",
                     "assignee",
                     "status",
                     "first_responded_at",
                     "clock_paused_at",
-                    "first_response_due",
                     "warning_at",
                     "red_flag",
                     "sensitive",

@@ -42,14 +42,12 @@ class Migration(migrations.Migration):
                 condition=models.Q(
                     ("status__in", ["completed", "closed_no_response"]), _negated=True
                 ),
-                fields=["owner_role"],
+                fields=["owner_role", "first_response_due", "id"],
                 include=(
-                    "id",
                     "assignee",
                     "status",
                     "first_responded_at",
                     "clock_paused_at",
-                    "first_response_due",
                     "warning_at",
                     "red_flag",
                     "sensitive",

@@ -281,8 +281,14 @@ def queue_neighbours(
         .only("pk", "subject", "first_response_due")
     )
     due, pk = case.first_response_due, case.pk
-    later = Q(first_response_due__gt=due) | Q(first_response_due=due, pk__gt=pk)
-    earlier = Q(first_response_due__lt=due) | Q(first_response_due=due, pk__lt=pk)
+    # The plain range on the deadline lets the index (`case_open_counts`) start at `case`
+    # instead of walking every case before it; the OR settles ties on the same deadline.
+    later = Q(first_response_due__gte=due) & (
+        Q(first_response_due__gt=due) | Q(first_response_due=due, pk__gt=pk)
+    )
+    earlier = Q(first_response_due__lte=due) & (
+        Q(first_response_due__lt=due) | Q(first_response_due=due, pk__lt=pk)
+    )
     following = queue.filter(later).order_by("first_response_due", "pk").first()
     previous = queue.filter(earlier).order_by("-first_response_due", "-pk").first()
     return previous, following

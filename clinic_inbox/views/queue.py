@@ -47,6 +47,8 @@ class CappedPaginator(Paginator):
     Counting reads the matching ids (at most cap + 1, in no order: an index answers it).
     When they are all in hand, pages are fetched by those ids, so a rare search word never
     leaves PostgreSQL walking the whole table in the page's order to find a few matches.
+    A page is read in two steps: its ids in order (a narrow query the covering indexes
+    answer), then those rows with everything the queue shows.
     """
 
     def __init__(self, object_list: QuerySet[Case], per_page: int, *, cap: int) -> None:
@@ -70,7 +72,8 @@ class CappedPaginator(Paginator):
         listed = self.object_list if self.capped else self.object_list.filter(pk__in=self._ids)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        return self._get_page(listed[bottom:top], number, self)
+        on_page = list(listed.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(self.object_list.filter(pk__in=on_page), number, self)
 
 
 @dataclass(frozen=True)
