@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.text import capfirst
 
 from routing.models import Category, OwnerRole, UrgencyTier
@@ -308,6 +309,13 @@ class Case(models.Model):
                 name="case_open_aging",
             ),
             models.Index(fields=["assignee", "status"]),
+            # Intake's repeat-contact lookup for a sender with no patient record: the same
+            # expressions as its sender_email__iexact and sender_phone__in filters, so that
+            # PostgreSQL reads one sender's recent cases instead of a category's.
+            models.Index(
+                Upper("sender_email"), F("received_at"), name="case_sender_email_received"
+            ),
+            models.Index(fields=["sender_phone", "received_at"], name="case_sender_phone_received"),
         ]
 
     def __str__(self) -> str:

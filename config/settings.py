@@ -279,7 +279,23 @@ if CELERY_BROKER_URL == "filesystem://":
 # including the retry countdowns of email tasks (at most 600 s).
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # A broker host that drops connection attempts (down, firewalled) fails one in this
+        # long instead of the operating system's two minutes.
+        "socket_connect_timeout": 0.2,
+    }
+# Tasks are queued while a request waits (after its work is committed), and the sweeps queue
+# again whatever an outage held back: so an unreachable broker is given up on after ~0.1 s,
+# one immediate retry (a pooled connection the broker closed) and one 0.1 s later, and no
+# new attempt starts once 0.2 s have been spent connecting.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.2
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -19,7 +19,6 @@ logger = logging.getLogger(__name__)
 AUTO_ASSIGNED_NOTE = "Assigned automatically (round robin among staff on duty)."
 
 
-@transaction.atomic
 def auto_assign(case: Case) -> AbstractBaseUser | None:
     """Give a new, unassigned `case` to the next on-duty member of its owner role, if the
     office manager turned auto-assignment on for that role.
@@ -30,12 +29,24 @@ def auto_assign(case: Case) -> AbstractBaseUser | None:
     unassigned in the role queue, visible to the whole role. The caller must pass a case it
     has just created (or holds locked) and that nobody is assigned to.
     """
-    if case.assignee_id is not None:
+    if case.assignee_id is not None or not _auto_assigned(case.owner_role):
         return None
-    # Lock the role's row, and only when auto-assignment is on, so intakes of roles without
-    # it never wait on each other. Intakes racing on several workers take turns here: each
-    # one counts open cases and reads `last_assigned` only after the previous one committed,
-    # so no turn is handed out twice and no one is pushed past their limit.
+    return _assign_in_turn(case)
+
+
+def _auto_assigned(role: str) -> bool:
+    """Whether `role` has auto-assignment on, read without a lock: most intakes are for roles
+    without it, and they need neither a savepoint nor a row lock. A switch flipped just after
+    this read counts from the next intake; _assign_in_turn reads it again under the lock."""
+    return RoleAssignment.objects.filter(role=role, auto_assign=True).exists()
+
+
+@transaction.atomic
+def _assign_in_turn(case: Case) -> AbstractBaseUser | None:
+    """The round robin itself, under the role's row lock."""
+    # Intakes racing on several workers take turns here: each one counts open cases and
+    # reads `last_assigned` only after the previous one committed, so no turn is handed out
+    # twice and no one is pushed past their limit.
     turn = (
         RoleAssignment.objects.select_for_update()
         .filter(role=case.owner_role, auto_assign=True)

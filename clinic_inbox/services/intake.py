@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -31,8 +32,8 @@ UNKNOWN_CHANNEL = "Unknown channel {channel!r}; expected one of: {choices}."
 # A message in the same category within this long of an open case, or of a case's
 # resolution, is a repeat contact about the same thing.
 REPEAT_WINDOW = timedelta(days=7)
-# Cases of an unmatched sender are found by email or phone, which have no index on Case:
-# the lookup is bounded by received_at (indexed) instead, so a case received longer ago than
+# Cases of an unmatched sender are looked up by email or phone among those received this
+# long before the message (a range of the sender indexes), so a case received longer ago than
 # this is not linked even if it was resolved within REPEAT_WINDOW.
 UNMATCHED_REPEAT_LOOKBACK = timedelta(days=60)
 REPEAT_OF = "repeat of {reference}"
@@ -165,7 +166,8 @@ def _repeated_case(
 ) -> Case | None:
     """The most recent case this message repeats: same patient (or, with none, the same
     email or phone) and category, open and received within REPEAT_WINDOW, or resolved
-    within it. With a patient the patient index narrows it; without, received_at does."""
+    within it. With a patient the patient index narrows it; without, the indexes on the
+    upper-cased email and on the phone (each with received_at) do."""
     since = received_at - REPEAT_WINDOW
     resolved = Q(status__in=Case.RESOLVED_STATUSES)
     recent = (Q(received_at__gte=since) & ~resolved) | (resolved & Q(resolved_at__gte=since))
@@ -274,8 +276,9 @@ def _record_intake(
     decision: RoutingDecision,
     due: datetime,
 ) -> None:
-    """The RECEIVED and ROUTED events of a new case."""
-    record_event(
+    """The RECEIVED and ROUTED events of a new case, in one INSERT: bulk_create only adds
+    rows, so the timeline stays append-only."""
+    received = _new_event(
         case,
         TimelineEvent.Kind.RECEIVED,
         actor=by,
@@ -290,7 +293,7 @@ def _record_intake(
             "identity_reasons": list(identity.reasons),
         },
     )
-    record_event(
+    routed = _new_event(
         case,
         TimelineEvent.Kind.ROUTED,
         actor=None,
@@ -309,3 +312,11 @@ def _record_intake(
             "after_hours": case.after_hours,
         },
     )
+    TimelineEvent.objects.bulk_create([received, routed])
+
+
+def _new_event(
+    case: Case, kind: TimelineEvent.Kind, *, actor: AbstractBaseUser | None, **fields: Any
+) -> TimelineEvent:
+    """An unsaved event timestamped now, as record_event would write it."""
+    return TimelineEvent(case=case, kind=kind, actor=actor, created_at=timezone.now(), **fields)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from clinic_inbox import services
 from clinic_inbox.exceptions import InvalidMessage
@@ -95,12 +97,13 @@ def test_html_in_patient_text_is_stored_verbatim() -> None:
     assert case.body == body
 
 
-def test_failure_while_writing_events_leaves_no_case(monkeypatch) -> None:
-    def broken_event(*args: object, **kwargs: object) -> None:
-        raise DatabaseError("disk full")
+def test_failure_while_writing_events_leaves_no_case() -> None:
+    def broken_event_insert(execute: Callable[..., Any], sql: str, *args: Any) -> Any:
+        if sql.lstrip().upper().startswith("INSERT") and TimelineEvent._meta.db_table in sql:
+            raise DatabaseError("disk full")
+        return execute(sql, *args)
 
-    monkeypatch.setattr("clinic_inbox.services.intake.record_event", broken_event)
-    with pytest.raises(DatabaseError):
+    with connection.execute_wrapper(broken_event_insert), pytest.raises(DatabaseError):
         receive()
 
     assert not Case.objects.exists()
