@@ -1,6 +1,6 @@
 """Queue, case page and dashboard at scale: server time and queries per page, by data size.
 
-    .venv/bin/python bench/run.py [--sizes 10000,100000] [--requests 20] [--keep]
+    .venv/bin/python bench/run.py [--sizes 10000,100000] [--requests 20] [--keep] [--no-api]
 
 Creates a scratch database (clinic_inbox_bench_run) on the PostgreSQL server named by
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432), migrates it, and for each
@@ -9,13 +9,13 @@ ANALYZE and times each page with Django's test client, in process: no network, n
 only the server's work. Each page is requested twice to warm up, then `--requests` times;
 the table shows the median and 95th percentile and the queries of one request. At the
 largest size it then times one deadline sweep with a known number of newly overdue cases
-and the routing engine (bench/routing.py's messages). `--sizes 1000000` works but is slow:
-four minutes of seeding, then pages of 1 to 8 s each (about 10 minutes of requests at the
-default 20; `--requests 5` brings the whole run to about 8 minutes).
+and the routing engine (bench/routing.py's messages), runs bench/api_load.py once (API
+intake through gunicorn under wrk; skipped with --no-api) and prints EXPLAIN ANALYZE of
+the case queries of three pages. `--sizes 10000,100000,1000000` takes about 10 minutes.
 
 Drops the database afterwards unless --keep. Targets: the queue page's median under 50 ms
 at 1,000,000 cases with a query count that does not grow with the data; the dashboard
-under 300 ms over 100,000 cases.
+under 300 ms over 100,000 cases; API intake at 300 requests per second.
 """
 
 from __future__ import annotations
