@@ -372,6 +372,7 @@ def test_the_catch_up_leaves_cases_alone_that_need_no_acknowledgement(fields) ->
 
 
 def test_the_catch_up_is_on_the_beat_schedule_as_a_registered_task() -> None:
+    celery_app.loader.import_default_modules()  # what a worker imports when it starts
     (entry,) = [e for e in SCHEDULE if e.task == "reports.tasks.catch_up_acknowledgements"]
 
     assert entry.task in celery_app.tasks
