@@ -59,11 +59,10 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from scratch import database_url, drop_database, recreate_database
+from scratch import PROJECT_DIR, django_on_scratch_database
 
 DB_NAME = "clinic_inbox_bench_api"
 BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
 WRK_SCRIPT = BENCH_DIR / "api_load.lua"
 API_PATH = "/api/v1/messages/"
 WRK = shutil.which("wrk")
@@ -184,34 +183,24 @@ def main() -> None:
         db = REDIS_URL.rsplit("/", 1)[-1]
         sys.exit(REDIS_NOT_EMPTY.format(url=REDIS_URL, db=db))
 
-    recreate_database(DB_NAME)
     # This process and gunicorn (which inherits the environment) read the same settings: the
     # profile sees what a worker sees, and migrate and the checks use the scratch database.
-    os.environ.update(server_environment())
-    sys.path.insert(0, str(PROJECT_DIR))
-    import django
-
-    django.setup()
     try:
-        ok = run(args, broker)
+        with django_on_scratch_database(DB_NAME, keep=args.keep, environ=server_environment()):
+            ok = run(args, broker)
     finally:
-        from django.db import connections
-
-        connections.close_all()
         broker.flushdb()
-        if not args.keep:
-            drop_database(DB_NAME)
     sys.exit(0 if ok else 1)
 
 
 def server_environment() -> dict[str, str]:
-    """Production settings for the scratch database and the benchmark's own Redis."""
+    """Production settings with the benchmark's own Redis (django_on_scratch_database adds
+    the scratch database's URL)."""
     return {
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url(DB_NAME),
         "CELERY_BROKER_URL": REDIS_URL,
         "CACHE_URL": REDIS_URL,
         "API_RATE": UNTHROTTLED_RATE,

@@ -33,7 +33,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from scratch import database_url, drop_database, recreate_database
+from scratch import django_on_scratch_database
 
 DB_NAME = "clinic_inbox_bench_run"
 BENCH_DIR = Path(__file__).resolve().parent
@@ -65,30 +65,16 @@ def main() -> None:
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
 
-    recreate_database(DB_NAME)
-    # Settings read these once, at setup: the scratch database, and a broker and cache of
-    # our own so nothing the sweep queues reaches the development worker's queue.
-    os.environ["DATABASE_URL"] = database_url(DB_NAME)
-    os.environ["CELERY_BROKER_URL"] = "memory://"
-    os.environ["CACHE_URL"] = "locmemcache://"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(BENCH_DIR.parent))
-    import django
+    # A broker and cache of our own, so nothing the sweep queues reaches the development
+    # worker's queue.
+    own_services = {"CELERY_BROKER_URL": "memory://", "CACHE_URL": "locmemcache://"}
+    with django_on_scratch_database(DB_NAME, keep=args.keep, environ=own_services):
+        from django.conf import settings
 
-    django.setup()
-    from django.conf import settings
-
-    # As in production: no SQL kept per query, no template debug data. Settings chose the
-    # plain static storage already, so pages render without collectstatic's manifest.
-    settings.DEBUG = False
-    try:
+        # As in production: no SQL kept per query, no template debug data. Settings chose the
+        # plain static storage already, so pages render without collectstatic's manifest.
+        settings.DEBUG = False
         run(sizes, args.requests, api=not args.no_api)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            drop_database(DB_NAME)
 
 
 def run(sizes: list[int], requests: int, *, api: bool) -> None:

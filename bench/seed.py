@@ -24,17 +24,14 @@ Target: 1,000,000 cases in a few minutes.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scratch import database_url, drop_database, recreate_database
+from scratch import django_on_scratch_database
 
 if TYPE_CHECKING:
     from routing.business_time import Calendar
@@ -357,15 +354,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
 
-    recreate_database(DB_NAME)
-    # Settings read DATABASE_URL once, at setup: point them at the scratch database first.
-    os.environ["DATABASE_URL"] = database_url(DB_NAME)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
-    try:
+    with django_on_scratch_database(DB_NAME, keep=args.keep):
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
@@ -374,12 +363,6 @@ def main() -> None:
             f"seeded {result.cases:,} cases, {result.events:,} events and {result.patients:,} "
             f"patients in {result.seconds:.1f} s ({result.cases / result.seconds:,.0f} cases/s)"
         )
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            drop_database(DB_NAME)
 
 
 if __name__ == "__main__":

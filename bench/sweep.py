@@ -22,13 +22,10 @@ grows with the number of batches only).
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from scratch import database_url, drop_database, recreate_database
+from scratch import django_on_scratch_database
 
 DB_NAME = "clinic_inbox_bench"
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -42,22 +39,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
 
-    recreate_database(DB_NAME)
-    # Settings read DATABASE_URL once, at setup: point them at the scratch database first.
-    os.environ["DATABASE_URL"] = database_url(DB_NAME)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
-    try:
+    with django_on_scratch_database(DB_NAME, keep=args.keep):
         run(args.cases, args.newly_overdue, args.batch_size)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            drop_database(DB_NAME)
 
 
 def seed(count: int) -> None:
